@@ -1,0 +1,148 @@
+// Turns a valid config into compiled rules per datastore and table, and judges row changes with them.
+import type { AppConfig, CellValue, DatastoreConfig, Row, RowRuleKind, TableConfig } from './config-types.ts';
+import { DEFAULT_INSTANCE_RULES } from './config-types.ts';
+import { compileRule, type CompiledRule, type RuleVerdict } from './rule-compiler.ts';
+import type { RuleContext } from './rule-context.ts';
+import { missingDefaults, type RowProblem, unknownFieldProblems, validateCells } from './row-validation.ts';
+
+/** A table with its rules compiled. */
+export interface CompiledTable {
+  id: string;
+  config: TableConfig;
+  serverOnly: boolean;
+  /** Runs the table's rule of that kind; an absent rule denies. */
+  judge(kind: RowRuleKind, context: RuleContext): RuleVerdict;
+}
+
+/** A datastore with its instance rules and tables compiled. */
+export interface CompiledDatastore {
+  id: string;
+  config: DatastoreConfig;
+  tables: Record<string, CompiledTable>;
+  connect: CompiledRule;
+  createInstance: CompiledRule;
+  join: CompiledRule;
+}
+
+/** A whole app's config with every rule compiled. */
+export interface CompiledApp {
+  config: AppConfig;
+  datastores: Record<string, CompiledDatastore>;
+}
+
+const VERBS: Record<RowRuleKind, string> = { create: 'add', update: 'change', delete: 'delete' };
+
+const compileTable = (id: string, config: TableConfig): CompiledTable => {
+  const rules: Partial<Record<RowRuleKind, CompiledRule>> = {};
+  for (const kind of ['create', 'update', 'delete'] as const) {
+    const expression = config.rules?.[kind];
+    if (expression !== undefined) rules[kind] = compileRule(expression, kind, config);
+  }
+  return {
+    id,
+    config,
+    serverOnly: config.serverOnly === true,
+    judge: (kind, context) =>
+      rules[kind]?.(context) ?? {
+        allowed: false,
+        rule: kind,
+        expression: '',
+        reason: `table "${id}" has no ${kind} rule, so nobody may ${VERBS[kind]} its rows`,
+      },
+  };
+};
+
+const compileDatastore = (id: string, config: DatastoreConfig): CompiledDatastore => ({
+  id,
+  config,
+  tables: Object.fromEntries(
+    Object.entries(config.tables).map(([tableId, t]) => [tableId, compileTable(tableId, t)]),
+  ),
+  connect: compileRule(config.connect ?? DEFAULT_INSTANCE_RULES.connect, 'connect'),
+  createInstance: compileRule(
+    config.createInstance ?? DEFAULT_INSTANCE_RULES.createInstance,
+    'createInstance',
+  ),
+  join: compileRule(config.join ?? DEFAULT_INSTANCE_RULES.join, 'join'),
+});
+
+/** Compiles every rule of a valid config (see validateConfig); throws on an invalid rule. */
+export const compileConfig = (config: AppConfig): CompiledApp => ({
+  config,
+  datastores: Object.fromEntries(
+    Object.entries(config.datastores).map(([id, ds]) => [id, compileDatastore(id, ds)]),
+  ),
+});
+
+/** What a row change is, and whether it may happen (CONTRACT.md §2). */
+export interface RowJudgement {
+  operation: RowRuleKind;
+  allowed: boolean;
+  /** The rule that decided, or 'schema' when the cells themselves were invalid. */
+  rule: RowRuleKind | 'schema';
+  expression: string;
+  reason: string;
+  problems: RowProblem[];
+  /** The row after the change, defaults filled in (empty on delete). */
+  newRow: Row;
+  /** Defaults the server must add to a created row. */
+  defaults: Row;
+}
+
+const hasCells = (row: Row | undefined): row is Row => row !== undefined && Object.keys(row).length > 0;
+
+/**
+ * Judges one row's incoming cells (undefined = cell deleted) against the stored row: classifies the change,
+ * fills defaults on create, checks the cells against the schema, then runs the table's rule.
+ */
+export const judgeRowChange = (
+  table: CompiledTable,
+  before: Row | undefined,
+  incoming: Record<string, CellValue | undefined>,
+  context: Omit<RuleContext, 'row' | 'newRow' | 'changed'>,
+): RowJudgement => {
+  const merged: Row = { ...before };
+  for (const [field, value] of Object.entries(incoming)) {
+    if (value === undefined) delete merged[field];
+    else merged[field] = value;
+  }
+  const existed = hasCells(before);
+  const exists = hasCells(merged);
+  const operation: RowRuleKind = exists ? (existed ? 'update' : 'create') : 'delete';
+  const defaults = operation === 'create' ? missingDefaults(table.config, merged) : {};
+  const newRow: Row = operation === 'delete' ? {} : { ...merged, ...defaults };
+  const problems =
+    operation === 'create'
+      ? validateCells(table.config, newRow, true)
+      : operation === 'update'
+        ? validateCells(table.config, incoming, false)
+        : unknownFieldProblems(table.config, incoming);
+  if (problems.length > 0) {
+    return {
+      operation,
+      allowed: false,
+      rule: 'schema',
+      expression: '',
+      reason: problems.map((problem) => problem.message).join(' '),
+      problems,
+      newRow,
+      defaults,
+    };
+  }
+  const verdict = table.judge(operation, {
+    ...context,
+    row: before ?? {},
+    newRow,
+    changed: Object.keys(incoming),
+  });
+  return {
+    operation,
+    allowed: verdict.allowed,
+    rule: operation,
+    expression: verdict.expression,
+    reason: verdict.reason,
+    problems,
+    newRow,
+    defaults,
+  };
+};

@@ -1,0 +1,48 @@
+// The config model of Datastore Designer: types, validation, rules, TinyBase schemas, diffs and templates.
+import configJsonSchemaFile from '../config.schema.json' with { type: 'json' };
+
+export * from './config-types.ts';
+export { APP_ID_PATTERN, ID_PATTERN } from './config-schema.ts';
+export { type ConfigProblem, PROBLEM_CODES, type ProblemCode, toPointer } from './problems.ts';
+export { parseConfigText, validateConfig, type ValidationResult } from './validate-config.ts';
+export { generateConfigJsonSchema } from './json-schema.ts';
+export {
+  ANONYMOUS_USER,
+  instanceFacts,
+  type RuleContext,
+  type RuleInstance,
+  type RuleUser,
+  userFromClaims,
+} from './rule-context.ts';
+export { RULE_VARIABLES } from './rule-environment.ts';
+export {
+  checkRule,
+  compileRule,
+  type CompiledRule,
+  MAX_RULE_LENGTH,
+  type RuleVerdict,
+} from './rule-compiler.ts';
+export {
+  type CompiledApp,
+  type CompiledDatastore,
+  type CompiledTable,
+  compileConfig,
+  judgeRowChange,
+  type RowJudgement,
+} from './compile-config.ts';
+export {
+  applyDefaults,
+  isCellValue,
+  missingDefaults,
+  type RowProblem,
+  validateCell,
+  validateCells,
+  validateRow,
+} from './row-validation.ts';
+export { tablesSchemaFor, typescriptFor } from './tinybase-schema.ts';
+export { type ConfigChange, type ConfigDiff, diffConfigs } from './config-diff.ts';
+export { blankConfig, type Template, type TemplateId, templates } from './templates.ts';
+export { describeRule } from './describe-rule.ts';
+
+/** The committed JSON Schema of the config, for editors (`"$schema"`) and the designer's JSON view. */
+export const configJsonSchema: Record<string, unknown> = configJsonSchemaFile;

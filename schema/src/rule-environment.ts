@@ -1,0 +1,70 @@
+// The CEL environments rules are checked and run in: which variables each kind of rule sees, typed from the table.
+import { Environment } from '@marcbachmann/cel-js';
+import type { FieldType, RuleKind, TableConfig } from './config-types.ts';
+
+const CEL_TYPE: Record<FieldType, string> = { string: 'string', number: 'double', boolean: 'bool' };
+
+const USER_SCHEMA = { id: 'string', roles: 'list<string>', tenant: 'string' };
+const INSTANCE_SCHEMA = { id: 'string', owner: 'string', members: 'list<string>' };
+
+/** The variables each kind of rule may use (CONTRACT.md §2). */
+export const RULE_VARIABLES: Record<RuleKind, readonly string[]> = {
+  create: ['user', 'instance', 'row', 'newRow', 'changed', 'now'],
+  update: ['user', 'instance', 'row', 'newRow', 'changed', 'now'],
+  delete: ['user', 'instance', 'row', 'newRow', 'changed', 'now'],
+  connect: ['user', 'instance', 'now'],
+  join: ['user', 'instance', 'now'],
+  createInstance: ['user', 'now'],
+};
+
+// A number field is a CEL double while literals and `now` are ints; these let them mix as CONTRACT.md §2 promises.
+const MIXED_NUMBER_OPERATORS: ReadonlyArray<[string, (a: number, b: number) => unknown]> = [
+  ['+', (a, b) => a + b],
+  ['-', (a, b) => a - b],
+  ['*', (a, b) => a * b],
+  ['/', (a, b) => a / b],
+  ['==', (a, b) => a === b],
+  ['!=', (a, b) => a !== b],
+  ['<', (a, b) => a < b],
+  ['<=', (a, b) => a <= b],
+  ['>', (a, b) => a > b],
+  ['>=', (a, b) => a >= b],
+];
+
+const registerMixedNumberOperators = (env: Environment): void => {
+  for (const [operator, apply] of MIXED_NUMBER_OPERATORS) {
+    const both: ReadonlyArray<[string, (l: unknown, r: unknown) => unknown]> = [
+      [`double ${operator} int`, (l, r) => apply(l as number, Number(r as bigint))],
+      [`int ${operator} double`, (l, r) => apply(Number(l as bigint), r as number)],
+    ];
+    for (const [signature, handler] of both) {
+      try {
+        env.registerOperator(signature, handler);
+      } catch {
+        // cel-js already defines this overload (most comparisons): its own is used.
+      }
+    }
+  }
+};
+
+const rowSchema = (table: TableConfig | undefined): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(table?.fields ?? {}).map(([field, config]) => [field, CEL_TYPE[config.type]]),
+  );
+
+/** Builds the environment for one kind of rule; row rules get `row`/`newRow` typed from the table's fields. */
+export const ruleEnvironment = (kind: RuleKind, table?: TableConfig): Environment => {
+  const env = new Environment({ homogeneousAggregateLiterals: false });
+  registerMixedNumberOperators(env);
+  const variables = RULE_VARIABLES[kind];
+  env.registerVariable({ name: 'user', schema: USER_SCHEMA });
+  env.registerVariable('now', 'int');
+  if (variables.includes('instance')) env.registerVariable({ name: 'instance', schema: INSTANCE_SCHEMA });
+  if (variables.includes('row')) {
+    const schema = rowSchema(table);
+    env.registerVariable({ name: 'row', schema });
+    env.registerVariable({ name: 'newRow', schema });
+    env.registerVariable('changed', 'list<string>');
+  }
+  return env;
+};
