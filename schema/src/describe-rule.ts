@@ -36,7 +36,7 @@ const subject = (path: string): string => {
       return 'this instance';
   }
   if (root === 'row' && field) return `the row's ${field}`;
-  if (root === 'newRow' && field) return `the new ${field}`;
+  if (root === 'newRow' && field) return `the new row's ${field}`;
   return path;
 };
 

@@ -211,8 +211,16 @@ const tenantCrm: AppConfig = {
   },
 };
 
-/** The five templates of the designer's start screen. */
-export const templates: readonly Template[] = [
+const deepFreeze = <T>(value: T): T => {
+  if (value !== null && typeof value === 'object') {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+};
+
+/** The five templates of the designer's start screen, frozen: copy a template's config before editing it. */
+export const templates: readonly Template[] = deepFreeze([
   {
     id: 'todo',
     title: 'To-do board',
@@ -244,7 +252,7 @@ export const templates: readonly Template[] = [
       'Each organisation has its own customers and deals, plus a price list only the server writes.',
     config: tenantCrm,
   },
-];
+]);
 
 /** A new, empty config with one datastore to start drawing tables in. */
 export const blankConfig = (): AppConfig => ({

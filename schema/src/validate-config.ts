@@ -107,6 +107,8 @@ const problemFromIssue = (issue: z.core.$ZodIssue, input: unknown): ConfigProble
         `The id "${String(segments[segments.length - 1])}" is not allowed: ids must ${idRule}.`,
       );
     case 'invalid_value': {
+      if (valueAt(input, segments) === undefined)
+        return make('missing', `${subject} is missing${where}. Add it.`);
       if (segments[0] === 'format' && segments.length === 1) {
         return make('bad_format', 'The config format must be 1.');
       }
@@ -285,7 +287,13 @@ export const validateConfig = (json: unknown): ValidationResult => {
       if (isObject(datastore)) checkDatastore(datastore, ['datastores', datastoreId], problems);
     }
   }
-  if (problems.length > 0) return { ok: false, errors: problems.sort(byPath) };
+  if (problems.length > 0) {
+    const sentences = problems.map((problem) => ({
+      ...problem,
+      message: problem.message.charAt(0).toUpperCase() + problem.message.slice(1),
+    }));
+    return { ok: false, errors: sentences.sort(byPath) };
+  }
   return { ok: true, config: parsed.data as AppConfig, errors: [] };
 };
 
