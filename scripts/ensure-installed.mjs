@@ -13,6 +13,8 @@ if (!existsSync(`${root}/node_modules/.package-lock.json`)) {
 }
 
 if (needsChromium && !existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
-  console.error('Chromium is missing: run `apt-get update && apt-get install -y chromium` (as root), then try again.');
+  console.error(
+    'Chromium is missing: run `apt-get update && apt-get install -y chromium` (as root), then try again.',
+  );
   process.exit(1);
 }
