@@ -14,3 +14,6 @@ export { READ_ONLY_REASON } from './read-only-guard.ts';
 export type { TraceEvent, TracedRow } from './wire-trace.ts';
 export type { TablesSchemaOf } from './typed-store.ts';
 export type { WebSocketConstructor, WebSocketLike } from './notice-filtering-socket.ts';
+export { PreviewPane, type PreviewPaneProps } from './pane/PreviewPane.tsx';
+export { previewAppId, type PreviewRuntime } from './pane/preview-api.ts';
+export { ruleInWords } from './pane/UserPanel.tsx';

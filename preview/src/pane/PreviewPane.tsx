@@ -1,0 +1,273 @@
+// The multi-user preview: the draft deployed to `<app>-preview`, 2–6 simulated people side by side, each a real client.
+import type { AppConfig } from '@datastore-designer/schema';
+import { useMemo, useState, useSyncExternalStore } from 'react';
+import { LatencyTracker, type ChangeLatency } from './latency-tracker.ts';
+import { MultiInstanceBar, type PreviewSpace } from './MultiInstanceBar.tsx';
+import { PANE_STYLES } from './pane-styles.ts';
+import {
+  createInstance,
+  inviteMember,
+  joinInstance,
+  mintUserToken,
+  previewAppId,
+  type PreviewRuntime,
+} from './preview-api.ts';
+import {
+  INSTANCE_KIND_WORDS,
+  initialUsers,
+  instanceFor,
+  MAX_USERS,
+  MIN_USERS,
+  PRESETS,
+  userFromPreset,
+  type PresetId,
+  type SimulatedUser,
+} from './simulated-users.ts';
+import { UserEditor } from './UserEditor.tsx';
+import { UserPanel } from './UserPanel.tsx';
+import { usePreviewDeploy } from './usePreviewDeploy.ts';
+import { useUserConnection } from './useUserConnection.ts';
+
+/** What the designer gives the preview: the current valid draft, the app id, and the runtime to deploy it to. */
+export interface PreviewPaneProps {
+  config: AppConfig;
+  app: string;
+  runtime: PreviewRuntime;
+}
+
+interface ColumnProps {
+  user: SimulatedUser;
+  users: SimulatedUser[];
+  config: AppConfig;
+  datastore: string;
+  previewApp: string;
+  runtime: PreviewRuntime;
+  ready: boolean;
+  epoch: number;
+  tracker: LatencyTracker;
+  latency: ChangeLatency | undefined;
+  spaces: PreviewSpace[];
+  openSpace: string | undefined;
+  onSpaces: (update: (spaces: PreviewSpace[]) => PreviewSpace[]) => void;
+  onOpenSpace: (userKey: string, spaceId: string) => void;
+  onChange: (user: SimulatedUser) => void;
+  onRemove: () => void;
+  canRemove: boolean;
+}
+
+/** One person's column: their real client plus, for multi datastores, their space controls. */
+const UserColumn = (props: ColumnProps) => {
+  const { user, users, config, datastore, previewApp, runtime, ready, epoch, tracker, spaces, openSpace } =
+    props;
+  const kind = config.datastores[datastore]?.instances ?? 'single';
+  const instance = kind === 'multi' ? openSpace : instanceFor(kind);
+  const state = useUserConnection({
+    runtime,
+    app: previewApp,
+    datastore,
+    instance,
+    config,
+    user,
+    epoch,
+    ready,
+    tracker,
+  });
+  const [editing, setEditing] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState('');
+
+  const act = async (action: (token: string) => Promise<string>) => {
+    setBusy(true);
+    setMessage('');
+    try {
+      setMessage(await action(await mintUserToken(runtime, previewApp, user)));
+    } catch (error) {
+      setMessage(error instanceof Error ? error.message : String(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const instanceBar =
+    kind === 'multi' ? (
+      <MultiInstanceBar
+        user={user}
+        users={users}
+        spaces={spaces}
+        openSpace={openSpace}
+        busy={busy || !ready}
+        message={message}
+        onCreate={() =>
+          void act(async (token) => {
+            const id = await createInstance(runtime, previewApp, datastore, token);
+            props.onSpaces((list) => [...list, { id, owner: user.key }]);
+            props.onOpenSpace(user.key, id);
+            return `Created space ${id}. Invite someone, or give them the id.`;
+          })
+        }
+        onInvite={(spaceId, invitee) =>
+          void act(async (token) => {
+            await inviteMember(runtime, previewApp, datastore, spaceId, invitee.sub, token);
+            return `Invited ${invitee.name}: they can now open ${spaceId}.`;
+          })
+        }
+        onOpen={(spaceId) => {
+          setMessage('');
+          props.onOpenSpace(user.key, spaceId);
+        }}
+        onJoin={(spaceId) =>
+          void act(async (token) => {
+            await joinInstance(runtime, previewApp, datastore, spaceId, token);
+            props.onOpenSpace(user.key, spaceId);
+            return `Joined ${spaceId}.`;
+          })
+        }
+      />
+    ) : null;
+
+  return (
+    <div className="dd-column">
+      {editing ? (
+        <UserEditor
+          user={user}
+          onCancel={() => setEditing(false)}
+          onSave={(next) => {
+            setEditing(false);
+            props.onChange(next);
+          }}
+        />
+      ) : null}
+      <UserPanel
+        user={user}
+        users={users}
+        config={config}
+        datastore={datastore}
+        state={state}
+        tracker={tracker}
+        latency={props.latency}
+        instanceBar={instanceBar}
+        canRemove={props.canRemove}
+        onEdit={() => setEditing(true)}
+        onRemove={props.onRemove}
+      />
+    </div>
+  );
+};
+
+/** The preview pane the designer mounts in its Preview tab. */
+export const PreviewPane = ({ config, app, runtime }: PreviewPaneProps) => {
+  const previewApp = previewAppId(app);
+  const { deploy, resetData } = usePreviewDeploy(runtime, previewApp, config);
+  const datastoreIds = Object.keys(config.datastores);
+  const [chosenDatastore, setChosenDatastore] = useState(datastoreIds[0] ?? '');
+  const datastore = datastoreIds.includes(chosenDatastore) ? chosenDatastore : (datastoreIds[0] ?? '');
+  const [users, setUsers] = useState<SimulatedUser[]>(initialUsers);
+  const [preset, setPreset] = useState<PresetId>('stranger');
+  const tracker = useMemo(() => new LatencyTracker(), []);
+  const latencies = useSyncExternalStore(tracker.subscribe, tracker.getSnapshot);
+  const [spaces, setSpaces] = useState<PreviewSpace[]>([]);
+  const [openSpaces, setOpenSpaces] = useState<Record<string, string>>({});
+  const ready = deploy.version !== undefined;
+  const datastoreConfig = config.datastores[datastore];
+  const serverOnly = Object.entries(datastoreConfig?.tables ?? {})
+    .filter(([, table]) => table.serverOnly)
+    .map(([id]) => id);
+
+  const reset = async () => {
+    setSpaces([]);
+    setOpenSpaces({});
+    await resetData();
+  };
+
+  return (
+    <div className="dd-preview" data-preview-app={previewApp}>
+      <style>{PANE_STYLES}</style>
+      <div className="dd-toolbar">
+        <span className={`dd-deploy dd-deploy-${deploy.phase}`} data-deploy={deploy.phase}>
+          {deploy.message}
+        </span>
+        {datastoreIds.length > 1 ? (
+          <label>
+            Datastore{' '}
+            <select value={datastore} onChange={(event) => setChosenDatastore(event.target.value)}>
+              {datastoreIds.map((id) => (
+                <option key={id} value={id}>
+                  {config.datastores[id]?.title ?? id}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <button type="button" onClick={() => void reset()} title="Delete all preview data and start again">
+          Reset data
+        </button>
+        <label>
+          Add a person{' '}
+          <select value={preset} onChange={(event) => setPreset(event.target.value as PresetId)}>
+            {(Object.keys(PRESETS) as PresetId[]).map((id) => (
+              <option key={id} value={id}>
+                {PRESETS[id].label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          disabled={users.length >= MAX_USERS}
+          onClick={() => setUsers((list) => [...list, userFromPreset(preset, list)])}
+        >
+          Add
+        </button>
+      </div>
+      {deploy.problems.length > 0 ? (
+        <ul className="dd-problems">
+          {deploy.problems.map((problem, index) => (
+            <li key={index}>
+              {problem.message} <span className="dd-muted">{problem.path}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {datastoreConfig ? (
+        <p className="dd-note">
+          {INSTANCE_KIND_WORDS[datastoreConfig.instances]}
+          {datastoreConfig.sync === 'serverToClient' ? ' Only the server writes: apps just read.' : ''}
+          {serverOnly.length > 0 ? ` Server-only tables, never sent to apps: ${serverOnly.join(', ')}.` : ''}
+        </p>
+      ) : (
+        <p className="dd-note">Add a datastore to preview it.</p>
+      )}
+      <div
+        className="dd-users"
+        style={{ gridTemplateColumns: `repeat(${users.length}, minmax(260px, 1fr))` }}
+      >
+        {datastoreConfig
+          ? users.map((user) => (
+              <UserColumn
+                key={`${user.key}-${datastore}`}
+                user={user}
+                users={users}
+                config={config}
+                datastore={datastore}
+                previewApp={previewApp}
+                runtime={runtime}
+                ready={ready}
+                epoch={deploy.dataEpoch}
+                tracker={tracker}
+                latency={latencies[user.key]}
+                spaces={spaces}
+                openSpace={openSpaces[user.key]}
+                onSpaces={setSpaces}
+                onOpenSpace={(userKey, spaceId) => setOpenSpaces((open) => ({ ...open, [userKey]: spaceId }))}
+                onChange={(next) =>
+                  setUsers((list) => list.map((other) => (other.key === next.key ? next : other)))
+                }
+                onRemove={() => setUsers((list) => list.filter((other) => other.key !== user.key))}
+                canRemove={users.length > MIN_USERS}
+              />
+            ))
+          : null}
+      </div>
+    </div>
+  );
+};

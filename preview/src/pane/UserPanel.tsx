@@ -1,0 +1,226 @@
+// One simulated person's column: their connection, their grids, their refused writes, latency and wire trace.
+import { describeRule, type AppConfig } from '@datastore-designer/schema';
+import { useEffect, useState, type ReactNode } from 'react';
+import type { Rejection } from '../rejection-notice.ts';
+import type { TraceEvent } from '../wire-trace.ts';
+import type { ChangeLatency, LatencyTracker } from './latency-tracker.ts';
+import { TableGrid, type GridWrite } from './TableGrid.tsx';
+import type { SimulatedUser } from './simulated-users.ts';
+import type { UserConnectionState } from './useUserConnection.ts';
+
+interface UserPanelProps {
+  user: SimulatedUser;
+  users: SimulatedUser[];
+  config: AppConfig;
+  datastore: string;
+  state: UserConnectionState;
+  tracker: LatencyTracker;
+  latency: ChangeLatency | undefined;
+  /** The multi-instance controls, when the datastore is `multi`. */
+  instanceBar?: ReactNode;
+  canRemove: boolean;
+  onEdit: () => void;
+  onRemove: () => void;
+}
+
+const STATUS_WORDS = {
+  connecting: 'Connecting…',
+  online: 'Online',
+  offline: 'Offline',
+  refused: 'Not allowed in',
+} as const;
+
+const OPERATION_WORDS = { create: 'Adding', update: 'Changing', delete: 'Deleting' } as const;
+
+/** The rule of a refusal in plain words: the rule's sentence for CEL rules, the reason otherwise. */
+export const ruleInWords = (rejection: Rejection): string =>
+  rejection.expression ? describeRule(rejection.expression) : rejection.reason;
+
+const RejectionEntry = ({ rejection }: { rejection: Rejection }) => (
+  <li className="dd-rejection" data-rule={rejection.rule}>
+    <div>
+      <strong>
+        {OPERATION_WORDS[rejection.operation]} {rejection.table}
+        {rejection.row ? ` row “${rejection.row}”` : ''}
+        {rejection.cells.length > 0 ? ` (${rejection.cells.join(', ')})` : ''} was refused.
+      </strong>
+    </div>
+    <div className="dd-rule-words">{ruleInWords(rejection)}</div>
+    {rejection.expression ? (
+      <div>
+        Rule “{rejection.rule}”: <code className="dd-cel">{rejection.expression}</code>
+      </div>
+    ) : null}
+    {rejection.reason && rejection.expression ? <div className="dd-muted">{rejection.reason}</div> : null}
+  </li>
+);
+
+const traceWords = (
+  event: TraceEvent,
+  users: SimulatedUser[],
+  me: SimulatedUser,
+  tracker: LatencyTracker,
+) => {
+  if (event.kind === 'rejected' && event.rejection) {
+    return `✕ refused by the server: ${event.rejection.table} “${event.rejection.row}” (${event.rejection.rule})`;
+  }
+  const rows = event.rows
+    .map((row) => `${row.table} “${row.row}” (${Object.keys(row.cells).join(', ')})`)
+    .join('; ');
+  if (event.direction === 'sent') return `↑ sent: ${rows}`;
+  const writers = new Set(
+    event.rows.map((row) => {
+      const writer = tracker.lastWriter(row.table, row.row);
+      return writer === me.key
+        ? 'the server, correcting me'
+        : (users.find((user) => user.key === writer)?.name ?? 'the server');
+    }),
+  );
+  return `↓ received: ${rows} — from ${[...writers].join(', ')}`;
+};
+
+/** A column for one simulated person. */
+export const UserPanel = ({
+  user,
+  users,
+  config,
+  datastore,
+  state,
+  tracker,
+  latency,
+  instanceBar,
+  canRemove,
+  onEdit,
+  onRemove,
+}: UserPanelProps) => {
+  const { connection, status, rejections, trace } = state;
+  const datastoreConfig = config.datastores[datastore];
+  const readOnly = datastoreConfig?.sync === 'serverToClient';
+  const [flashing, setFlashing] = useState<ReadonlySet<string>>(new Set());
+  const latest = rejections[0];
+
+  useEffect(() => {
+    if (!latest?.row) return;
+    setFlashing((rows) => new Set([...rows, latest.row]));
+    const timer = setTimeout(
+      () =>
+        setFlashing((rows) => {
+          const next = new Set(rows);
+          next.delete(latest.row);
+          return next;
+        }),
+      1600,
+    );
+    return () => clearTimeout(timer);
+  }, [latest]);
+
+  const write = (change: GridWrite) => {
+    const store = connection?.untypedStore;
+    if (!store) return;
+    tracker.noteWrite(user.key, change.table, change.row, change.cells);
+    if (change.kind === 'delete') {
+      store.delRow(change.table, change.row);
+      return;
+    }
+    store.transaction(() => {
+      for (const [cell, value] of Object.entries(change.cells)) {
+        if (value === undefined) store.delCell(change.table, change.row, cell, true);
+        else store.setCell(change.table, change.row, cell, value);
+      }
+    });
+  };
+
+  const visibleTables = Object.entries(datastoreConfig?.tables ?? {}).filter(
+    ([, table]) => !table.serverOnly,
+  );
+  const reached = Object.entries(latency?.reached ?? {});
+
+  return (
+    <section className="dd-user" data-user={user.sub} aria-label={`${user.name}'s device`}>
+      <header className="dd-user-head">
+        <div>
+          <strong className="dd-user-name">{user.name}</strong>{' '}
+          <span className="dd-muted">
+            id “{user.sub}”{user.roles.length > 0 ? `, roles: ${user.roles.join(', ')}` : ''}
+            {user.tenant ? `, organisation: ${user.tenant}` : ''}
+          </span>
+        </div>
+        <div className="dd-user-actions">
+          <button type="button" onClick={onEdit}>
+            Edit person
+          </button>
+          {canRemove ? (
+            <button type="button" onClick={onRemove} aria-label={`Remove ${user.name}`}>
+              Remove
+            </button>
+          ) : null}
+        </div>
+      </header>
+      <div className={`dd-status dd-status-${status.status}`} data-status={status.status}>
+        <label className="dd-switch">
+          <input
+            type="checkbox"
+            aria-label={`${user.name} online`}
+            checked={status.status === 'online' || status.status === 'connecting'}
+            disabled={!connection}
+            onChange={(event) => (event.target.checked ? connection?.goOnline() : connection?.goOffline())}
+          />{' '}
+          {STATUS_WORDS[status.status]}
+        </label>
+        {status.reason && status.status !== 'online' ? (
+          <span className="dd-reason"> — {status.reason}</span>
+        ) : null}
+      </div>
+      {instanceBar}
+      {readOnly ? (
+        <p className="dd-note">
+          Read-only: this datastore only sends data from the server. Apps cannot change it.
+        </p>
+      ) : null}
+      {connection
+        ? visibleTables.map(([tableId, table]) => (
+            <TableGrid
+              key={tableId}
+              store={connection.untypedStore}
+              tableId={tableId}
+              table={table}
+              readOnly={readOnly}
+              userId={user.sub}
+              flashingRows={flashing}
+              onWrite={write}
+            />
+          ))
+        : null}
+      <div className="dd-latency" data-testid="latency">
+        {latency
+          ? reached.length > 0
+            ? `Last change reached ${reached
+                .map(([key, ms]) => `${users.find((other) => other.key === key)?.name ?? key} in ${ms} ms`)
+                .join(', ')}.`
+            : 'Last change has not reached anyone else (yet).'
+          : 'No change made yet.'}
+      </div>
+      <h4>Refused changes</h4>
+      {rejections.length === 0 ? (
+        <p className="dd-muted">None so far.</p>
+      ) : (
+        <ul className="dd-rejections">
+          {rejections.map((rejection, index) => (
+            <RejectionEntry key={`${rejection.at}-${index}`} rejection={rejection} />
+          ))}
+        </ul>
+      )}
+      <details className="dd-trace">
+        <summary>What crossed the wire ({trace.length})</summary>
+        <ol>
+          {trace.map((event, index) => (
+            <li key={`${event.at}-${index}`} data-kind={event.kind} data-direction={event.direction}>
+              <span className="dd-muted">{new Date(event.at).toLocaleTimeString()}</span>{' '}
+              {traceWords(event, users, user, tracker)}
+            </li>
+          ))}
+        </ol>
+      </details>
+    </section>
+  );
+};

@@ -1,0 +1,74 @@
+// Measures how long one simulated user's change takes to show up in the other users' stores, and who wrote what.
+import type { MergeableStore } from 'tinybase';
+
+/** The last change a user made and, per other user, how many milliseconds it took to reach them. */
+export interface ChangeLatency {
+  at: number;
+  table: string;
+  row: string;
+  reached: Record<string, number>;
+}
+
+interface PendingWrite {
+  writer: string;
+  value: unknown;
+  at: number;
+}
+
+const cellKey = (table: string, row: string, cell: string) => JSON.stringify([table, row, cell]);
+const rowKey = (table: string, row: string) => JSON.stringify([table, row]);
+
+/** One tracker per preview pane: users note their writes, every user's store reports what arrives. */
+export class LatencyTracker {
+  readonly #pending = new Map<string, PendingWrite>();
+  readonly #lastWriter = new Map<string, string>();
+  #latest: Record<string, ChangeLatency> = {};
+  readonly #listeners = new Set<() => void>();
+
+  /** Records that `writer` is about to write these cells (undefined = deleted) of one row. */
+  noteWrite(writer: string, table: string, row: string, cells: Record<string, unknown>): void {
+    const at = performance.now();
+    for (const [cell, value] of Object.entries(cells))
+      this.#pending.set(cellKey(table, row, cell), { writer, value, at });
+    this.#lastWriter.set(rowKey(table, row), writer);
+    this.#latest = { ...this.#latest, [writer]: { at: Date.now(), table, row, reached: {} } };
+    this.#emit();
+  }
+
+  /** Who last wrote a row in this preview (to say where a received change came from). */
+  lastWriter(table: string, row: string): string | undefined {
+    return this.#lastWriter.get(rowKey(table, row));
+  }
+
+  /** Watches a user's store for cells written by someone else; returns a function that stops watching. */
+  observe(user: string, store: MergeableStore): () => void {
+    const id = store.addCellListener(null, null, null, (_store, table, row, cell, newCell) => {
+      const pending = this.#pending.get(cellKey(table, row, cell));
+      if (!pending || pending.writer === user || pending.value !== newCell) return;
+      const last = this.#latest[pending.writer];
+      if (!last || last.table !== table || last.row !== row || last.reached[user] !== undefined) return;
+      this.#latest = {
+        ...this.#latest,
+        [pending.writer]: {
+          ...last,
+          reached: { ...last.reached, [user]: Math.round(performance.now() - pending.at) },
+        },
+      };
+      this.#emit();
+    });
+    return () => store.delListener(id);
+  }
+
+  /** For useSyncExternalStore. */
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  /** For useSyncExternalStore: the latest change of every writer. */
+  getSnapshot = (): Record<string, ChangeLatency> => this.#latest;
+
+  #emit(): void {
+    for (const listener of [...this.#listeners]) listener();
+  }
+}
