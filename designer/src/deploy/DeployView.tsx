@@ -1,0 +1,240 @@
+// The Deploy view: runtime connection, deploy with the list of changes and data-loss warnings, versions, instances.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { diffConfigs, type AppConfig } from '@datastore-designer/schema';
+import { useDesigner } from '../model/useDesigner.ts';
+import { useProblems } from '../model/useProblems.ts';
+import { updateProject, appIdFrom, type ProjectMeta } from '../model/project-storage.ts';
+import {
+  deployConfig,
+  fetchLiveConfig,
+  fetchVersions,
+  loadConnection,
+  rollback,
+  saveConnection,
+  type RuntimeConnection,
+  type VersionInfo,
+} from '../model/runtime-client.ts';
+import { InstancesView } from './InstancesView.tsx';
+
+type Status =
+  | { kind: 'idle' }
+  | { kind: 'busy'; text: string }
+  | { kind: 'done'; text: string }
+  | { kind: 'error'; text: string }
+  | { kind: 'confirm'; text: string };
+
+/** Deploying the draft and looking after what is deployed. */
+export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
+  const config = useDesigner((s) => s.config);
+  const { setView, setServerProblems } = useDesigner((s) => s);
+  const problems = useProblems();
+  const [connection, setConnection] = useState<RuntimeConnection>(loadConnection);
+  const [app, setApp] = useState(meta.app);
+  const [live, setLive] = useState<{ version: number; config: AppConfig } | null>();
+  const [versions, setVersions] = useState<VersionInfo[]>([]);
+  const [status, setStatus] = useState<Status>({ kind: 'idle' });
+  const [loadError, setLoadError] = useState<string>();
+
+  const refresh = useCallback(async () => {
+    try {
+      const [current, list] = await Promise.all([
+        fetchLiveConfig(connection, app),
+        fetchVersions(connection, app),
+      ]);
+      setLoadError(undefined);
+      setLive(current ?? null);
+      setVersions(list);
+    } catch (error) {
+      setLive(undefined);
+      setVersions([]);
+      setLoadError((error as Error).message);
+    }
+  }, [connection, app]);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const diff = useMemo(() => diffConfigs(live?.config ?? undefined, config), [live, config]);
+
+  const deploy = async (force: boolean) => {
+    setStatus({ kind: 'busy', text: 'Deploying…' });
+    try {
+      const outcome = await deployConfig(connection, app, config, force);
+      if (outcome.kind === 'deployed') {
+        setStatus({ kind: 'done', text: `Deployed — version ${outcome.version} is live.` });
+        await refresh();
+      } else if (outcome.kind === 'problems') {
+        setServerProblems(outcome.problems);
+        setStatus({
+          kind: 'error',
+          text: `The runtime found ${outcome.problems.length} problem(s). They are listed in the Problems panel.`,
+        });
+      } else {
+        setStatus({ kind: 'confirm', text: outcome.message });
+      }
+    } catch (error) {
+      setStatus({ kind: 'error', text: (error as Error).message });
+    }
+  };
+
+  const liveVersion = versions.find((v) => v.live)?.version ?? live?.version;
+
+  return (
+    <div className="deploy">
+      <section className="card">
+        <h2>Where to deploy</h2>
+        <label className="field-row">
+          <span>Runtime address</span>
+          <input
+            aria-label="Runtime address"
+            value={connection.url}
+            onChange={(event) => setConnection({ ...connection, url: event.target.value })}
+            onBlur={() => saveConnection(connection)}
+          />
+        </label>
+        <label className="field-row">
+          <span>Admin token</span>
+          <input
+            aria-label="Admin token"
+            type="password"
+            value={connection.adminToken}
+            onChange={(event) => setConnection({ ...connection, adminToken: event.target.value })}
+            onBlur={() => saveConnection(connection)}
+          />
+          <small className="muted">The runtime's ADMIN_TOKEN. Under npm start it is local-admin-token.</small>
+        </label>
+        <label className="field-row">
+          <span>App id</span>
+          <input
+            aria-label="App id"
+            value={app}
+            onChange={(event) => setApp(event.target.value)}
+            onBlur={() => {
+              const fixed = appIdFrom(app);
+              setApp(fixed);
+              updateProject(meta.id, { app: fixed });
+            }}
+          />
+          <small className="muted">Apps connect with this id. Lower-case letters, digits and dashes.</small>
+        </label>
+        <p className={loadError ? 'bad' : 'muted'} data-testid="live-version">
+          {loadError
+            ? loadError
+            : live === undefined
+              ? 'Connecting…'
+              : live === null
+                ? 'Not deployed yet.'
+                : `Live: version ${liveVersion}.`}
+        </p>
+      </section>
+
+      <section className="card">
+        <h2>Deploy this draft</h2>
+        {problems.length > 0 ? (
+          <div className="error-box">
+            <p>
+              This draft has {problems.length} {problems.length === 1 ? 'problem' : 'problems'} and cannot be
+              deployed until {problems.length === 1 ? 'it is' : 'they are'} fixed.
+            </p>
+            <button type="button" onClick={() => setView('design')}>
+              Show the problems
+            </button>
+          </div>
+        ) : (
+          <>
+            {diff.changes.length === 0 ? (
+              <p className="muted">
+                {live ? 'Nothing has changed since the live version.' : 'Everything will be new.'}
+              </p>
+            ) : (
+              <ul className="changes" aria-label="Changes">
+                {diff.changes.map((c) => (
+                  <li key={`${c.path}-${c.kind}`} className={c.destructive ? 'destructive' : c.kind}>
+                    <span className="change-kind">{c.destructive ? '⚠ loses data' : c.kind}</span> {c.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {diff.destructive && (
+              <p className="warning">
+                Some changes remove tables or fields, or change what a field holds. Data stored there will be
+                lost.
+              </p>
+            )}
+            <div className="button-row">
+              <button
+                type="button"
+                className="primary"
+                disabled={status.kind === 'busy' || loadError !== undefined}
+                onClick={() => void deploy(false)}
+              >
+                Deploy
+              </button>
+            </div>
+          </>
+        )}
+        {status.kind !== 'idle' && (
+          <div className={`status ${status.kind}`} role="status" data-testid="deploy-status">
+            <p>{status.text}</p>
+            {status.kind === 'confirm' && (
+              <div className="button-row">
+                <button type="button" className="danger" onClick={() => void deploy(true)}>
+                  Deploy anyway and lose that data
+                </button>
+                <button type="button" className="ghost" onClick={() => setStatus({ kind: 'idle' })}>
+                  Cancel
+                </button>
+              </div>
+            )}
+            {status.kind === 'error' && problems.length > 0 && (
+              <button type="button" onClick={() => setView('design')}>
+                Show the problems
+              </button>
+            )}
+          </div>
+        )}
+      </section>
+
+      <section className="card">
+        <h2>Versions</h2>
+        {versions.length === 0 ? (
+          <p className="muted">No versions yet. Each deploy makes a new one.</p>
+        ) : (
+          <ul className="versions" data-testid="versions">
+            {versions.map((v) => (
+              <li key={v.version}>
+                <strong>Version {v.version}</strong>
+                <span className="muted">{new Date(v.deployedAt).toLocaleString()}</span>
+                {v.live ? (
+                  <span className="tag live">live</span>
+                ) : (
+                  <button
+                    type="button"
+                    className="ghost"
+                    onClick={async () => {
+                      try {
+                        const version = await rollback(connection, app, v.version);
+                        setStatus({
+                          kind: 'done',
+                          text: `Version ${v.version} is live again, as version ${version}.`,
+                        });
+                        await refresh();
+                      } catch (error) {
+                        setStatus({ kind: 'error', text: (error as Error).message });
+                      }
+                    }}
+                  >
+                    Roll back to this
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {live && <InstancesView connection={connection} app={app} config={live.config} />}
+    </div>
+  );
+};

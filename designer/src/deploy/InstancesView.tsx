@@ -1,0 +1,131 @@
+// The instances of each deployed datastore: ids, owners, members, size, connections, and deleting one.
+import { useCallback, useEffect, useState } from 'react';
+import type { AppConfig } from '@datastore-designer/schema';
+import {
+  deleteInstance,
+  fetchInstances,
+  fetchStats,
+  type InstanceInfo,
+  type InstanceStats,
+  type RuntimeConnection,
+} from '../model/runtime-client.ts';
+
+/** Formats a byte count for people. */
+const size = (bytes: number): string =>
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1048576
+      ? `${(bytes / 1024).toFixed(1)} KB`
+      : `${(bytes / 1048576).toFixed(1)} MB`;
+
+/** Instances of the live config's datastores. */
+export const InstancesView = ({
+  connection,
+  app,
+  config,
+}: {
+  connection: RuntimeConnection;
+  app: string;
+  config: AppConfig;
+}) => {
+  const ids = Object.keys(config.datastores);
+  const [ds, setDs] = useState(ids[0] ?? '');
+  const [instances, setInstances] = useState<InstanceInfo[]>();
+  const [stats, setStats] = useState<Record<string, InstanceStats>>({});
+  const [error, setError] = useState<string>();
+
+  const load = useCallback(async () => {
+    try {
+      const list = await fetchInstances(connection, app, ds);
+      setError(undefined);
+      setInstances(list);
+      const entries = await Promise.all(
+        list.slice(0, 50).map(async (i) => [i.id, await fetchStats(connection, app, ds, i.id)] as const),
+      );
+      setStats(Object.fromEntries(entries));
+    } catch (e) {
+      setInstances([]);
+      setError((e as Error).message);
+    }
+  }, [connection, app, ds]);
+
+  useEffect(() => {
+    if (ds) void load();
+  }, [ds, load]);
+
+  return (
+    <section className="card">
+      <h2>Instances</h2>
+      <div className="button-row">
+        <select
+          aria-label="Datastore of the instances"
+          value={ds}
+          onChange={(event) => setDs(event.target.value)}
+        >
+          {ids.map((id) => (
+            <option key={id} value={id}>
+              {config.datastores[id]?.title ?? id} ({config.datastores[id]?.instances})
+            </option>
+          ))}
+        </select>
+        <button type="button" className="ghost" onClick={() => void load()}>
+          Refresh
+        </button>
+      </div>
+      {error && <p className="bad">{error}</p>}
+      {instances && instances.length === 0 && !error && (
+        <p className="muted">No instances yet. They appear when people first use the datastore.</p>
+      )}
+      {instances && instances.length > 0 && (
+        <table className="instances" data-testid="instances">
+          <thead>
+            <tr>
+              <th>Instance</th>
+              <th>Owner</th>
+              <th>Members</th>
+              <th>Rows</th>
+              <th>Size</th>
+              <th>Connected now</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {instances.map((i) => {
+              const s = stats[i.id];
+              return (
+                <tr key={i.id}>
+                  <td>
+                    <code>{i.id}</code>
+                  </td>
+                  <td>{i.owner || '—'}</td>
+                  <td>{i.members.length ? i.members.join(', ') : '—'}</td>
+                  <td>{s ? Object.values(s.rows).reduce((a, b) => a + b, 0) : '…'}</td>
+                  <td>{s ? size(s.bytes) : '…'}</td>
+                  <td>{s ? s.connections : '…'}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="ghost danger"
+                      onClick={async () => {
+                        if (!confirm(`Delete instance "${i.id}" and all its data? This cannot be undone.`))
+                          return;
+                        try {
+                          await deleteInstance(connection, app, ds, i.id);
+                          await load();
+                        } catch (e) {
+                          setError((e as Error).message);
+                        }
+                      }}
+                    >
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+};

@@ -1,0 +1,122 @@
+// The table panel: name, server-only switch, fields, and the three row rules.
+import type { RowRuleKind, RuleKind } from '@datastore-designer/schema';
+import { useDesigner } from '../model/useDesigner.ts';
+import { addField, deleteTable, renameTable, setRowRule } from '../model/config-edits.ts';
+import { RuleEditor } from '../rules/RuleEditor.tsx';
+import { IdInput } from './IdInput.tsx';
+
+const TYPE_WORDS = { string: 'Text', number: 'Number', boolean: 'Yes/no' } as const;
+const ROW_RULES: RowRuleKind[] = ['create', 'update', 'delete'];
+
+/** Settings of one table. */
+export const TablePanel = ({ table, highlightRule }: { table: string; highlightRule?: RuleKind }) => {
+  const datastore = useDesigner((s) => s.datastore);
+  const ds = useDesigner((s) => s.config.datastores[s.datastore]);
+  const { change, select } = useDesigner((s) => s);
+  const config = ds?.tables[table];
+  if (!ds || !config) return <p className="empty">This table no longer exists.</p>;
+
+  const inactive = config.serverOnly
+    ? 'This table is server only: people never see it, so its rules have no effect (they are kept).'
+    : ds.sync === 'serverToClient'
+      ? 'This datastore is read-only for people, so these rules have no effect (they are kept).'
+      : undefined;
+
+  return (
+    <div className="panel" data-panel="table">
+      <button type="button" className="link back-link" onClick={() => select({ kind: 'datastore' })}>
+        ← {ds.title || datastore}
+      </button>
+      <h2>
+        <span className="panel-kicker">Table</span> {table}
+      </h2>
+      <IdInput
+        label="Table name"
+        value={table}
+        taken={Object.keys(ds.tables)}
+        onRename={(to) => {
+          change((draft) => renameTable(draft, datastore, table, to));
+          select({ kind: 'table', table: to });
+        }}
+      />
+      <label className="check-row">
+        <input
+          type="checkbox"
+          checked={config.serverOnly === true}
+          onChange={(event) =>
+            change((draft) => {
+              const target = draft.datastores[datastore]?.tables[table];
+              if (!target) return;
+              if (event.target.checked) target.serverOnly = true;
+              else delete target.serverOnly;
+            })
+          }
+        />
+        <span>
+          Server only <small className="muted">— kept on the server, never sent to people's devices</small>
+        </span>
+      </label>
+
+      <h3>Fields</h3>
+      <ul className="field-list">
+        {Object.entries(config.fields).map(([id, field]) => (
+          <li key={id}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => select({ kind: 'field', table, field: id })}
+            >
+              {id}
+            </button>
+            <span className="muted">
+              {field.references ? `link to ${field.references}` : TYPE_WORDS[field.type]}
+              {field.required ? ', required' : ''}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <button
+        type="button"
+        onClick={() => {
+          let created = '';
+          change((draft) => {
+            created = addField(draft, datastore, table);
+          });
+          select({ kind: 'field', table, field: created }, { focus: true });
+        }}
+      >
+        + Add field
+      </button>
+
+      <h3>Who can do what</h3>
+      {ROW_RULES.map((kind) => (
+        <RuleEditor
+          key={kind}
+          kind={kind}
+          expression={config.rules?.[kind]}
+          table={config}
+          instances={ds.instances}
+          inactiveReason={inactive}
+          highlighted={highlightRule === kind}
+          onChange={(expression, coalesce) =>
+            change((draft) => setRowRule(draft, datastore, table, kind, expression), { coalesce })
+          }
+        />
+      ))}
+
+      <div className="danger-zone">
+        <button
+          type="button"
+          className="ghost danger"
+          onClick={() => {
+            change((draft) => deleteTable(draft, datastore, table));
+            select({ kind: 'datastore' });
+          }}
+        >
+          Delete table
+        </button>
+        <small className="muted">You can undo this.</small>
+      </div>
+    </div>
+  );
+};

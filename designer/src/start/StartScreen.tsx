@@ -1,0 +1,161 @@
+// The start screen: projects kept in this browser, new projects from templates or blank, and importing a file.
+import { useRef, useState } from 'react';
+import { blankConfig, parseConfigText, templates, type AppConfig } from '@datastore-designer/schema';
+import { createProject, deleteProject, listProjects, type ProjectMeta } from '../model/project-storage.ts';
+
+/** Opens a project by putting its id in the address. */
+const open = (meta: ProjectMeta): void => {
+  location.hash = `#/project/${meta.id}`;
+};
+
+/** A project name not yet used in this browser ("Todo", "Todo 2"…). */
+const freeName = (base: string): string => {
+  const names = new Set(listProjects().map((p) => p.name));
+  if (!names.has(base)) return base;
+  for (let n = 2; ; n++) if (!names.has(`${base} ${n}`)) return `${base} ${n}`;
+};
+
+// Letters on coloured tiles rather than emoji, which many systems lack fonts for.
+const TEMPLATE_ICONS: Record<string, { letter: string; color: string }> = {
+  todo: { letter: '✓', color: '#4f46e5' },
+  chat: { letter: 'C', color: '#0e7490' },
+  gameMatch: { letter: 'G', color: '#b45309' },
+  personalNotes: { letter: 'N', color: '#7c3aed' },
+  tenantCrm: { letter: 'O', color: '#15803d' },
+};
+
+/** The first screen: pick a project, start a new one, or import a config file. */
+export const StartScreen = () => {
+  const [projects, setProjects] = useState(listProjects);
+  const [importError, setImportError] = useState<string>();
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const startFrom = (name: string, config: AppConfig): void => open(createProject(freeName(name), config));
+
+  const importFile = async (file: File): Promise<void> => {
+    setImportError(undefined);
+    const text = await file.text();
+    const result = parseConfigText(text);
+    if (result.errors.some((problem) => problem.code === 'invalid_json')) {
+      setImportError(
+        `"${file.name}" is not a config file: ${result.errors[0]?.message ?? 'it is not valid JSON.'}`,
+      );
+      return;
+    }
+    // A config with problems still opens: the Problems panel then shows what to fix.
+    const config = JSON.parse(text) as AppConfig;
+    if (typeof config !== 'object' || config === null || typeof config.datastores !== 'object') {
+      setImportError(
+        `"${file.name}" does not look like a Datastore Designer config (it has no "datastores").`,
+      );
+      return;
+    }
+    startFrom(file.name.replace(/\.json$/i, ''), config);
+  };
+
+  return (
+    <div className="start">
+      <header className="start-header">
+        <h1>Datastore Designer</h1>
+        <p>
+          Design the data of your app — tables, who can see and change what — then try it with several people
+          and publish it.
+        </p>
+      </header>
+
+      <section>
+        <h2>Start a new project</h2>
+        <div className="template-grid">
+          <button
+            type="button"
+            className="template-card"
+            onClick={() => startFrom('Untitled', blankConfig())}
+          >
+            <span className="template-icon plain">+</span>
+            <strong>Blank project</strong>
+            <span>Start from one empty table.</span>
+          </button>
+          {templates.map((template) => (
+            <button
+              type="button"
+              key={template.id}
+              className="template-card"
+              data-template={template.id}
+              onClick={() => startFrom(template.title, structuredClone(template.config))}
+            >
+              <span className="template-icon" style={{ background: TEMPLATE_ICONS[template.id]?.color }}>
+                {TEMPLATE_ICONS[template.id]?.letter ?? '▦'}
+              </span>
+              <strong>{template.title}</strong>
+              <span>{template.description}</span>
+            </button>
+          ))}
+          <button
+            type="button"
+            className="template-card import-card"
+            onClick={() => fileInput.current?.click()}
+          >
+            <span className="template-icon plain">⤒</span>
+            <strong>Import a file…</strong>
+            <span>Open a config file exported before (.json).</span>
+          </button>
+        </div>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          data-testid="import-input"
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            event.target.value = '';
+            if (file) void importFile(file);
+          }}
+        />
+        {importError && (
+          <p className="error-box" role="alert">
+            {importError}
+          </p>
+        )}
+      </section>
+
+      <section>
+        <h2>Your projects</h2>
+        {projects.length === 0 ? (
+          <p className="empty">
+            No projects yet. Pick a template above to start — you can change everything later.
+          </p>
+        ) : (
+          <ul className="project-list">
+            {projects.map((project) => (
+              <li key={project.id}>
+                <button type="button" className="project-open" onClick={() => open(project)}>
+                  <strong>{project.name}</strong>
+                  <span>Changed {new Date(project.updatedAt).toLocaleString()}</span>
+                </button>
+                <button
+                  type="button"
+                  className="ghost danger"
+                  aria-label={`Delete project ${project.name}`}
+                  onClick={() => {
+                    if (
+                      confirm(
+                        `Delete the project "${project.name}" from this browser? This cannot be undone.`,
+                      )
+                    ) {
+                      deleteProject(project.id);
+                      setProjects(listProjects());
+                    }
+                  }}
+                >
+                  Delete
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <p className="hint">Projects are kept in this browser. Export a project to keep a copy as a file.</p>
+      </section>
+    </div>
+  );
+};
