@@ -1,11 +1,10 @@
 // The worker entry: the HTTP API and sync routes, and the Durable Object classes wrangler binds.
-import { Hono } from 'hono';
-import { DurableObject } from 'cloudflare:workers';
+import { createHttpApp } from './http-app.ts';
 
-export class ControlObject extends DurableObject<Env> {}
-export class InstanceObject extends DurableObject<Env> {}
+export { ControlObject } from './control-object.ts';
+export { InstanceObject } from './instance-object.ts';
 
-const app = new Hono<{ Bindings: Env }>();
-app.get('/api/health', (c) => c.json({ ok: true }));
+const app = createHttpApp();
 
-export default app;
+/** The worker's fetch handler (a default export, because the Workers runtime requires one). */
+export default { fetch: app.fetch } satisfies ExportedHandler<Env>;

@@ -18,6 +18,8 @@ export interface RuntimeOptions {
   vars?: Record<string, string>;
   persistDir?: string;
   assetsDir?: string;
+  /** Another wrangler config to run instead of runtime-worker/wrangler.jsonc, relative to the repo root. */
+  config?: string;
 }
 
 /** A running runtime: where to reach it, its settings, and how to stop or restart it keeping its data. */
@@ -99,6 +101,7 @@ export const startRuntime = async (options: RuntimeOptions = {}): Promise<Runtim
       '--persist-to',
       persistDir,
       '--show-interactive-dev-session=false',
+      ...(options.config ? ['--config', resolve(repoRoot, options.config)] : []),
       ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
       ...(options.assetsDir ? ['--assets', resolve(repoRoot, options.assetsDir)] : []),
     ];
@@ -112,6 +115,8 @@ export const startRuntime = async (options: RuntimeOptions = {}): Promise<Runtim
     child = started;
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-20_000);
+      // RUNTIME_LOG=1 shows the runtime's own log while debugging a test.
+      if (process.env.RUNTIME_LOG) process.stderr.write(chunk);
     };
     started.stdout?.on('data', keep);
     started.stderr?.on('data', keep);

@@ -1,0 +1,604 @@
+// The control Durable Object, one per app: its deployed configs (versioned) and the registry of its instances
+// and their members. One extra object of the same class, named DIRECTORY_NAME, lists the apps.
+import {
+  compileConfig,
+  diffConfigs,
+  instanceFacts,
+  validateConfig,
+  type AppConfig,
+  type CompiledApp,
+  type RuleUser,
+} from '@datastore-designer/schema';
+import { DurableObject } from 'cloudflare:workers';
+import type { InstanceFacts, InstanceRegistry } from './instance-facts.ts';
+
+/** The name of the one control object that lists every app (app ids cannot start with '#'). */
+export const DIRECTORY_NAME = '#directory';
+
+/** An answer the worker turns into an HTTP response as it is. */
+export interface ControlAnswer {
+  status: number;
+  body: unknown;
+}
+
+/** Who is asking: the admin, or a verified user (or nobody, on a socket without a token). */
+export interface Requester {
+  admin: boolean;
+  user?: RuleUser;
+}
+
+/** A resolved instance: the object to reach and the facts to give it. */
+export interface ResolvedInstance {
+  status: 200;
+  objectId: string;
+  facts: InstanceFacts;
+}
+
+/** An instance that cannot be reached, with the status and reason to answer. */
+export interface RefusedInstance {
+  status: number;
+  body: { error: string; code: string };
+}
+
+type InstanceRow = {
+  datastore: string;
+  id: string;
+  object_id: string;
+  owner: string;
+  members: string;
+  created_at: number;
+  last_opened_at: number;
+};
+
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+
+const refuse = (status: number, code: string, error: string): RefusedInstance => ({
+  status,
+  body: { error, code },
+});
+
+/** One app's configs and instance registry, or (as DIRECTORY_NAME) the list of apps. */
+export class ControlObject extends DurableObject<Env> {
+  #compiled: { version: number; app: CompiledApp } | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(`
+      CREATE TABLE IF NOT EXISTS versions (version INTEGER PRIMARY KEY, config TEXT NOT NULL, deployed_at TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS instances (
+        datastore TEXT NOT NULL, id TEXT NOT NULL, object_id TEXT NOT NULL, owner TEXT NOT NULL,
+        members TEXT NOT NULL, created_at INTEGER NOT NULL, last_opened_at INTEGER NOT NULL,
+        PRIMARY KEY (datastore, id));
+      CREATE TABLE IF NOT EXISTS apps (app TEXT PRIMARY KEY, version INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `);
+  }
+
+  // --- the directory of apps
+
+  /** Records an app's live version in the directory (null removes it). */
+  async directorySet(app: string, version: number | null): Promise<void> {
+    if (version === null) this.ctx.storage.sql.exec('DELETE FROM apps WHERE app = ?', app);
+    else this.ctx.storage.sql.exec('INSERT OR REPLACE INTO apps (app, version) VALUES (?, ?)', app, version);
+  }
+
+  /** Every app with its live version. */
+  async directoryList(): Promise<{ app: string; version: number }[]> {
+    return this.ctx.storage.sql
+      .exec<{ app: string; version: number }>('SELECT app, version FROM apps ORDER BY app')
+      .toArray()
+      .map(({ app, version }) => ({ app, version }));
+  }
+
+  #directory() {
+    return this.env.CONTROL.get(this.env.CONTROL.idFromName(DIRECTORY_NAME));
+  }
+
+  // --- configs
+
+  #live(): { version: number; config: AppConfig; deployedAt: string } | undefined {
+    const row = this.ctx.storage.sql
+      .exec<{ version: number; config: string; deployed_at: string }>(
+        'SELECT version, config, deployed_at FROM versions ORDER BY version DESC LIMIT 1',
+      )
+      .toArray()[0];
+    return (
+      row && {
+        version: row.version,
+        config: JSON.parse(row.config) as AppConfig,
+        deployedAt: row.deployed_at,
+      }
+    );
+  }
+
+  #app(): { version: number; app: CompiledApp } | undefined {
+    const live = this.#live();
+    if (!live) return undefined;
+    if (this.#compiled?.version !== live.version) {
+      this.#compiled = { version: live.version, app: compileConfig(live.config) };
+    }
+    return this.#compiled;
+  }
+
+  #appId(): string {
+    return (
+      this.ctx.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'app'").toArray()[0]
+        ?.value ?? ''
+    );
+  }
+
+  /** Validates and deploys a config: 400 with every problem, 409 when destructive without force or stale. */
+  async deploy(
+    app: string,
+    json: unknown,
+    options: { force: boolean; ifMatch?: string },
+  ): Promise<ControlAnswer> {
+    const result = validateConfig(json);
+    if (!result.ok)
+      return { status: 400, body: { error: 'The config has problems.', errors: result.errors } };
+    const live = this.#live();
+    if (options.ifMatch !== undefined) {
+      const expected = options.ifMatch.replace(/^W\//, '').replaceAll('"', '').trim();
+      if (expected !== String(live?.version ?? 0)) {
+        return {
+          status: 409,
+          body: {
+            error: `The live version is ${live?.version ?? 'none'}, not ${expected}: someone else deployed meanwhile.`,
+            version: live?.version ?? 0,
+          },
+        };
+      }
+    }
+    const diff = diffConfigs(live?.config, result.config);
+    if (diff.destructive && !options.force) {
+      return {
+        status: 409,
+        body: {
+          error:
+            'This deploy removes data (a table or field removed, or a type changed). Deploy with ?force=true to go ahead.',
+          diff,
+        },
+      };
+    }
+    return { status: 200, body: { version: await this.#store(app, result.config) } };
+  }
+
+  async #store(app: string, config: AppConfig): Promise<number> {
+    const version = (this.#live()?.version ?? 0) + 1;
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('app', ?)", app);
+    this.ctx.storage.sql.exec(
+      'INSERT INTO versions (version, config, deployed_at) VALUES (?, ?, ?)',
+      version,
+      JSON.stringify(config),
+      new Date().toISOString(),
+    );
+    await this.#directory().directorySet(app, version);
+    await this.#reachInstances(config);
+    await this.#scheduleCleanUp();
+    return version;
+  }
+
+  /** Gives every known instance the new config at once; instances of removed datastores are wiped. */
+  async #reachInstances(config: AppConfig): Promise<void> {
+    const rows = this.ctx.storage.sql.exec<InstanceRow>('SELECT * FROM instances').toArray();
+    await Promise.allSettled(
+      rows.map(async (row) => {
+        if (config.datastores[row.datastore] === undefined) {
+          await this.#wipe(row);
+          return;
+        }
+        const facts = this.#factsFor(row);
+        if (facts) await this.#instanceStub(row.object_id).applyFacts(facts);
+      }),
+    );
+  }
+
+  /** The live config and its version. */
+  async getConfig(): Promise<ControlAnswer> {
+    const live = this.#live();
+    if (!live) return { status: 404, body: { error: 'There is no such app.' } };
+    return { status: 200, body: { version: live.version, config: live.config } };
+  }
+
+  /** Every deployed version, newest first. */
+  async listVersions(): Promise<ControlAnswer> {
+    const rows = this.ctx.storage.sql
+      .exec<{ version: number; deployed_at: string }>(
+        'SELECT version, deployed_at FROM versions ORDER BY version DESC',
+      )
+      .toArray();
+    if (rows.length === 0) return { status: 404, body: { error: 'There is no such app.' } };
+    return {
+      status: 200,
+      body: {
+        versions: rows.map((row, index) => ({
+          version: row.version,
+          deployedAt: row.deployed_at,
+          live: index === 0,
+        })),
+      },
+    };
+  }
+
+  /** Deploys an earlier version's config again, as a new version (an explicit choice, so never refused as destructive). */
+  async rollback(app: string, version: unknown): Promise<ControlAnswer> {
+    if (this.#live() === undefined) return { status: 404, body: { error: 'There is no such app.' } };
+    if (typeof version !== 'number' || !Number.isInteger(version)) {
+      return { status: 400, body: { error: 'Send {"version": n} with the version to roll back to.' } };
+    }
+    const row = this.ctx.storage.sql
+      .exec<{ config: string }>('SELECT config FROM versions WHERE version = ?', version)
+      .toArray()[0];
+    if (!row) return { status: 404, body: { error: `There is no version ${version}.` } };
+    return { status: 200, body: { version: await this.#store(app, JSON.parse(row.config) as AppConfig) } };
+  }
+
+  /** Deletes the app, its versions and every instance's data. */
+  async deleteApp(app: string): Promise<ControlAnswer> {
+    if (this.#live() === undefined) return { status: 404, body: { error: 'There is no such app.' } };
+    const rows = this.ctx.storage.sql.exec<InstanceRow>('SELECT * FROM instances').toArray();
+    await Promise.allSettled(rows.map((row) => this.#wipe(row)));
+    await this.#directory().directorySet(app, null);
+    await this.ctx.storage.deleteAlarm();
+    this.ctx.storage.sql.exec('DELETE FROM versions; DELETE FROM instances; DELETE FROM meta;');
+    this.#compiled = undefined;
+    return { status: 200, body: { deleted: true } };
+  }
+
+  // --- instances
+
+  #instanceStub(objectId: string) {
+    return this.env.INSTANCE.get(this.env.INSTANCE.idFromString(objectId));
+  }
+
+  async #wipe(row: InstanceRow): Promise<void> {
+    this.ctx.storage.sql.exec('DELETE FROM instances WHERE datastore = ? AND id = ?', row.datastore, row.id);
+    await this.#instanceStub(row.object_id).wipe();
+  }
+
+  #row(datastore: string, id: string): InstanceRow | undefined {
+    return this.ctx.storage.sql
+      .exec<InstanceRow>('SELECT * FROM instances WHERE datastore = ? AND id = ?', datastore, id)
+      .toArray()[0];
+  }
+
+  #registry(row: InstanceRow): InstanceRegistry {
+    return { owner: row.owner, members: JSON.parse(row.members) as string[] };
+  }
+
+  #factsFor(row: InstanceRow): InstanceFacts | undefined {
+    const compiled = this.#app();
+    const datastore = compiled?.app.config.datastores[row.datastore];
+    if (!compiled || !datastore) return undefined;
+    return {
+      app: this.#appId(),
+      datastore: row.datastore,
+      kind: datastore.instances,
+      instanceId: row.id,
+      version: compiled.version,
+      config: datastore,
+      ...(datastore.instances === 'multi' ? { registry: this.#registry(row) } : {}),
+    };
+  }
+
+  /**
+   * Finds the instance a sync URL or data route names, and for sockets checks the `connect` rule and
+   * membership. Unknown `multi` ids are refused here, before any instance object exists.
+   */
+  async resolveInstance(
+    datastoreId: string,
+    param: string,
+    requester: Requester,
+    purpose: 'connect' | 'data',
+  ): Promise<ResolvedInstance | RefusedInstance> {
+    const compiled = this.#app();
+    if (!compiled) return refuse(404, 'unknown_app', 'There is no such app.');
+    const datastore = compiled.app.datastores[datastoreId];
+    if (!datastore)
+      return refuse(404, 'unknown_datastore', `There is no datastore "${datastoreId}" in this app.`);
+    const kind = datastore.config.instances;
+    const user = requester.user;
+    let key: string;
+    if (purpose === 'data') {
+      key = param;
+    } else if (kind === 'single') {
+      if (param !== 'main')
+        return refuse(404, 'unknown_instance', 'This datastore has one instance, named "main".');
+      key = 'main';
+    } else if (kind === 'perUser') {
+      if (param !== 'me')
+        return refuse(404, 'unknown_instance', 'Each user has one instance here: connect to "me".');
+      if (!user) return refuse(401, 'token_required', 'Sign in: each user has their own instance here.');
+      key = user.id;
+    } else if (kind === 'perTenant') {
+      if (param !== 'tenant') {
+        return refuse(
+          404,
+          'unknown_instance',
+          'Each organisation has one instance here: connect to "tenant".',
+        );
+      }
+      if (!user)
+        return refuse(401, 'token_required', 'Sign in: each organisation has its own instance here.');
+      if (user.tenant === '') return refuse(403, 'no_tenant', 'Your token names no tenant (organisation).');
+      key = user.tenant;
+    } else {
+      key = param;
+    }
+    if (key === '') return refuse(404, 'unknown_instance', 'There is no such instance.');
+    let row = this.#row(datastoreId, key);
+    if (!row) {
+      if (kind === 'multi') {
+        return refuse(
+          404,
+          'unknown_instance',
+          'There is no such instance: instances are created through the API.',
+        );
+      }
+      const now = Date.now();
+      const objectId = this.env.INSTANCE.idFromName(
+        JSON.stringify([this.#appId(), datastoreId, key]),
+      ).toString();
+      this.ctx.storage.sql.exec(
+        `INSERT OR IGNORE INTO instances (datastore, id, object_id, owner, members, created_at, last_opened_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        datastoreId,
+        key,
+        objectId,
+        kind === 'perUser' ? key : '',
+        JSON.stringify(kind === 'perUser' ? [key] : []),
+        now,
+        now,
+      );
+      row = this.#row(datastoreId, key) as InstanceRow;
+    }
+    const facts = this.#factsFor(row) as InstanceFacts;
+    if (purpose === 'connect') {
+      const ruleUser = user ?? { id: '', roles: [], tenant: '' };
+      const instance = instanceFacts(kind, key, facts.registry);
+      const verdict = datastore.connect({ user: ruleUser, instance, now: Date.now() });
+      const member = kind !== 'multi' || instance.members.includes(ruleUser.id);
+      if (!verdict.allowed || !member) {
+        if (!user) return refuse(401, 'token_required', 'Sign in to open this instance.');
+        return refuse(
+          403,
+          member ? 'connect_denied' : 'not_a_member',
+          member
+            ? `The connect rule denies you: ${verdict.reason}`
+            : 'You are not a member of this instance.',
+        );
+      }
+      this.ctx.storage.sql.exec(
+        'UPDATE instances SET last_opened_at = ? WHERE datastore = ? AND id = ?',
+        Date.now(),
+        datastoreId,
+        key,
+      );
+    }
+    return { status: 200, objectId: row.object_id, facts };
+  }
+
+  #multi(datastoreId: string): RefusedInstance | { kind: 'multi'; compiled: CompiledApp } {
+    const compiled = this.#app();
+    if (!compiled) return refuse(404, 'unknown_app', 'There is no such app.');
+    const datastore = compiled.app.config.datastores[datastoreId];
+    if (!datastore)
+      return refuse(404, 'unknown_datastore', `There is no datastore "${datastoreId}" in this app.`);
+    if (datastore.instances !== 'multi') {
+      return refuse(400, 'not_multi', `"${datastoreId}" is not a multi-instance datastore.`);
+    }
+    return { kind: 'multi', compiled: compiled.app };
+  }
+
+  /** Creates a multi instance with a fresh unique id; the owner is its first member. */
+  async createInstance(
+    datastoreId: string,
+    requester: Requester,
+    adminOwner?: string,
+  ): Promise<ControlAnswer> {
+    const multi = this.#multi(datastoreId);
+    if ('status' in multi) return multi;
+    const datastore = multi.compiled.datastores[datastoreId];
+    if (!datastore) return refuse(404, 'unknown_datastore', 'There is no such datastore.');
+    let owner: string;
+    if (requester.admin) {
+      if (typeof adminOwner !== 'string' || adminOwner === '') {
+        return { status: 400, body: { error: 'As admin, send {"owner": "<user id>"}.' } };
+      }
+      owner = adminOwner;
+    } else {
+      const user = requester.user as RuleUser;
+      const verdict = datastore.createInstance({ user, now: Date.now() });
+      if (!verdict.allowed) {
+        return { status: 403, body: { error: `The createInstance rule denies you: ${verdict.reason}` } };
+      }
+      owner = user.id;
+    }
+    const max = datastore.config.maxInstancesPerUser;
+    if (max !== undefined) {
+      const count =
+        this.ctx.storage.sql
+          .exec<{ n: number }>(
+            'SELECT COUNT(*) AS n FROM instances WHERE datastore = ? AND owner = ?',
+            datastoreId,
+            owner,
+          )
+          .toArray()[0]?.n ?? 0;
+      if (count >= max) {
+        return {
+          status: 409,
+          body: { error: `Each user may have at most ${max} instances of "${datastoreId}".` },
+        };
+      }
+    }
+    const objectId = this.env.INSTANCE.newUniqueId().toString();
+    const now = Date.now();
+    this.ctx.storage.sql.exec(
+      `INSERT INTO instances (datastore, id, object_id, owner, members, created_at, last_opened_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      datastoreId,
+      objectId,
+      objectId,
+      owner,
+      JSON.stringify([owner]),
+      now,
+      now,
+    );
+    await this.#scheduleCleanUp();
+    return { status: 201, body: { id: objectId } };
+  }
+
+  /** Lists a user's instances (admin: all), paged by `limit` and an opaque `cursor`. */
+  async listInstances(
+    datastoreId: string,
+    requester: Requester,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<ControlAnswer> {
+    const compiled = this.#app();
+    if (!compiled) return refuse(404, 'unknown_app', 'There is no such app.');
+    if (!compiled.app.config.datastores[datastoreId]) {
+      return refuse(404, 'unknown_datastore', `There is no datastore "${datastoreId}" in this app.`);
+    }
+    const rows = this.ctx.storage.sql
+      .exec<InstanceRow>('SELECT * FROM instances WHERE datastore = ? ORDER BY created_at, id', datastoreId)
+      .toArray()
+      .filter(
+        (row) => requester.admin || (JSON.parse(row.members) as string[]).includes(requester.user?.id ?? ''),
+      );
+    const start = Math.max(0, Number.parseInt(cursor ?? '0', 10) || 0);
+    const page = rows.slice(start, start + limit);
+    const body: { instances: unknown[]; cursor?: string } = {
+      instances: page.map((row) => ({
+        id: row.id,
+        owner: row.owner,
+        members: JSON.parse(row.members) as string[],
+        createdAt: new Date(row.created_at).toISOString(),
+        lastOpenedAt: new Date(row.last_opened_at).toISOString(),
+      })),
+    };
+    if (start + limit < rows.length) body.cursor = String(start + limit);
+    return { status: 200, body };
+  }
+
+  #multiRow(datastoreId: string, id: string): RefusedInstance | InstanceRow {
+    const multi = this.#multi(datastoreId);
+    if ('status' in multi) return multi;
+    return this.#row(datastoreId, id) ?? refuse(404, 'unknown_instance', 'There is no such instance.');
+  }
+
+  async #setMembers(row: InstanceRow, members: string[]): Promise<void> {
+    this.ctx.storage.sql.exec(
+      'UPDATE instances SET members = ? WHERE datastore = ? AND id = ?',
+      JSON.stringify(members),
+      row.datastore,
+      row.id,
+    );
+    const facts = this.#factsFor({ ...row, members: JSON.stringify(members) });
+    if (facts) await this.#instanceStub(row.object_id).applyFacts(facts);
+  }
+
+  /** Deletes an instance (owner or admin): its data is wiped and its sockets closed with 4004. */
+  async deleteInstance(datastoreId: string, id: string, requester: Requester): Promise<ControlAnswer> {
+    const row = this.#multiRow(datastoreId, id);
+    if ('status' in row) return row;
+    if (!requester.admin && requester.user?.id !== row.owner) {
+      return { status: 403, body: { error: 'Only the owner or an admin may delete this instance.' } };
+    }
+    await this.#wipe(row);
+    return { status: 200, body: { deleted: true } };
+  }
+
+  /** Adds a member (owner or admin). */
+  async addMember(
+    datastoreId: string,
+    id: string,
+    userId: unknown,
+    requester: Requester,
+  ): Promise<ControlAnswer> {
+    const row = this.#multiRow(datastoreId, id);
+    if ('status' in row) return row;
+    if (!requester.admin && requester.user?.id !== row.owner) {
+      return { status: 403, body: { error: 'Only the owner or an admin may add members.' } };
+    }
+    if (typeof userId !== 'string' || userId === '') {
+      return { status: 400, body: { error: 'Send {"userId": "<user id>"}.' } };
+    }
+    const members = this.#registry(row).members;
+    if (!members.includes(userId)) await this.#setMembers(row, [...members, userId]);
+    return { status: 200, body: { members: members.includes(userId) ? members : [...members, userId] } };
+  }
+
+  /** Removes a member (owner, admin, or the member leaving); their sockets close with 4003. */
+  async removeMember(
+    datastoreId: string,
+    id: string,
+    userId: string,
+    requester: Requester,
+  ): Promise<ControlAnswer> {
+    const row = this.#multiRow(datastoreId, id);
+    if ('status' in row) return row;
+    const requesterId = requester.user?.id;
+    if (!requester.admin && requesterId !== row.owner && requesterId !== userId) {
+      return {
+        status: 403,
+        body: { error: 'Only the owner, an admin, or the member themselves may remove a member.' },
+      };
+    }
+    if (userId === row.owner) return { status: 409, body: { error: 'The owner cannot be removed.' } };
+    const members = this.#registry(row).members;
+    if (!members.includes(userId)) return { status: 404, body: { error: `"${userId}" is not a member.` } };
+    const remaining = members.filter((member) => member !== userId);
+    await this.#setMembers(row, remaining);
+    return { status: 200, body: { members: remaining } };
+  }
+
+  /** Adds the caller as a member when the `join` rule allows it ("anyone with the link"). */
+  async join(datastoreId: string, id: string, user: RuleUser): Promise<ControlAnswer> {
+    const row = this.#multiRow(datastoreId, id);
+    if ('status' in row) return row;
+    const datastore = this.#app()?.app.datastores[datastoreId];
+    if (!datastore) return refuse(404, 'unknown_datastore', 'There is no such datastore.');
+    const registry = this.#registry(row);
+    const verdict = datastore.join({
+      user,
+      instance: instanceFacts('multi', row.id, registry),
+      now: Date.now(),
+    });
+    if (!verdict.allowed)
+      return { status: 403, body: { error: `The join rule denies you: ${verdict.reason}` } };
+    if (!registry.members.includes(user.id)) await this.#setMembers(row, [...registry.members, user.id]);
+    return { status: 200, body: { members: [...new Set([...registry.members, user.id])] } };
+  }
+
+  // --- idle clean-up
+
+  async #scheduleCleanUp(): Promise<void> {
+    const config = this.#live()?.config;
+    const idle = Object.values(config?.datastores ?? {}).some(
+      (datastore) => datastore.instances === 'multi' && datastore.deleteIdleAfterDays !== undefined,
+    );
+    if (idle && (await this.ctx.storage.getAlarm()) === null)
+      await this.ctx.storage.setAlarm(Date.now() + HOUR);
+  }
+
+  /** Deletes `multi` instances nobody opened for longer than their datastore's `deleteIdleAfterDays`. */
+  override async alarm(): Promise<void> {
+    const config = this.#live()?.config;
+    if (!config) return;
+    const now = Date.now();
+    for (const [datastoreId, datastore] of Object.entries(config.datastores)) {
+      if (datastore.instances !== 'multi' || datastore.deleteIdleAfterDays === undefined) continue;
+      const idle = this.ctx.storage.sql
+        .exec<InstanceRow>(
+          'SELECT * FROM instances WHERE datastore = ? AND last_opened_at < ?',
+          datastoreId,
+          now - datastore.deleteIdleAfterDays * DAY,
+        )
+        .toArray();
+      for (const row of idle) await this.#wipe(row);
+    }
+    await this.#scheduleCleanUp();
+  }
+}

@@ -1,0 +1,110 @@
+// TinyBase 10.0.1's WebSocket sync frames: reading a client's frame and writing the hub's, without relaying.
+
+/** TinyBase's message types, numbered as on the wire. */
+export const MessageType = {
+  Response: 0,
+  GetContentHashes: 1,
+  ContentHashes: 2,
+  ContentDiff: 3,
+  GetTableDiff: 4,
+  GetRowDiff: 5,
+  GetCellDiff: 6,
+  GetValueDiff: 7,
+} as const;
+
+/** The peer id the hub speaks as; TinyBase's own Durable Object uses the same one. */
+export const SERVER_PEER_ID = 'S';
+
+// TinyBase writes `undefined` (a deleted cell) as this character, since JSON has no undefined.
+const UNDEFINED = '\uFFFC';
+
+/** A stamp: a thing and the hybrid logical clock time it was written at (absent on an empty container). */
+export type Stamp<Thing> = [thing: Thing, hlc?: string, hash?: number];
+
+/** Cells of one row, each with its stamp; an `undefined` value is a deleted cell. */
+export type CellStamps = Record<string, Stamp<unknown>>;
+
+/** Changes or content for tables, as TinyBase exchanges them. */
+export type TablesStamp = Stamp<Record<string, Stamp<Record<string, Stamp<CellStamps>>>>>;
+
+/** Changes or content for values. */
+export type ValuesStamp = Stamp<Record<string, Stamp<unknown>>>;
+
+/** A full set of mergeable changes: tables, values, and the marker 1 that says "changes". */
+export type MergeableChanges = [tables: TablesStamp, values: ValuesStamp, isChanges: 1];
+
+/** One decoded frame: who it was addressed to, its request id, type and body. */
+export interface Frame {
+  to: string;
+  requestId: string | null;
+  type: number;
+  body: unknown;
+}
+
+const reviveUndefined = (value: unknown): unknown => {
+  if (value === UNDEFINED) return undefined;
+  if (Array.isArray(value)) return value.map(reviveUndefined);
+  if (value !== null && typeof value === 'object') {
+    const result: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) result[key] = reviveUndefined(child);
+    return result;
+  }
+  return value;
+};
+
+/** Reads a client's frame; answers undefined for anything that is not `<peer>\n[requestId, type, body]`. */
+export const parseFrame = (payload: string): Frame | undefined => {
+  const split = payload.indexOf('\n');
+  if (split < 0) return undefined;
+  let message: unknown;
+  try {
+    message = reviveUndefined(JSON.parse(payload.slice(split + 1)));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(message) || message.length !== 3) return undefined;
+  const [requestId, type, body] = message as [unknown, unknown, unknown];
+  if (requestId !== null && typeof requestId !== 'string') return undefined;
+  if (typeof type !== 'number' || !Number.isInteger(type) || type < 0 || type > 7) return undefined;
+  return { to: payload.slice(0, split), requestId, type, body };
+};
+
+/** Writes a frame from the hub, encoding `undefined` the way TinyBase's client expects. */
+export const formatFrame = (requestId: string | null, type: number, body: unknown): string =>
+  `${SERVER_PEER_ID}\n${JSON.stringify([requestId, type, body], (_key, value: unknown) =>
+    value === undefined ? UNDEFINED : value,
+  )}`;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const isHlc = (value: unknown): boolean => value === undefined || typeof value === 'string';
+
+const isStampOf = (value: unknown, inner: (thing: unknown) => boolean): boolean =>
+  Array.isArray(value) && value.length >= 1 && value.length <= 3 && isHlc(value[1]) && inner(value[0]);
+
+const isStampMap = (value: unknown, inner: (thing: unknown) => boolean): boolean =>
+  isObject(value) && Object.values(value).every((child) => isStampOf(child, inner));
+
+const isAny = (): boolean => true;
+
+/** True when a body has the shape of TinyBase tables changes (table → row → cell stamps). */
+export const isTablesStamp = (value: unknown): value is TablesStamp =>
+  isStampOf(value, (tables) =>
+    isStampMap(tables, (rows) => isStampMap(rows, (cells) => isStampMap(cells, isAny))),
+  );
+
+/** True when a body has the shape of TinyBase values changes. */
+export const isValuesStamp = (value: unknown): value is ValuesStamp =>
+  isStampOf(value, (values) => isStampMap(values, isAny));
+
+/** True when a body is `[tables, values]` or `[tables, values, 1]`. */
+export const isMergeableChanges = (value: unknown): value is MergeableChanges =>
+  Array.isArray(value) &&
+  (value.length === 2 || (value.length === 3 && value[2] === 1)) &&
+  isTablesStamp(value[0]) &&
+  isValuesStamp(value[1]);
+
+/** True when a body is a pair of content hashes. */
+export const isContentHashes = (value: unknown): value is [number, number] =>
+  Array.isArray(value) && value.length === 2 && value.every((hash) => Number.isInteger(hash));

@@ -1,0 +1,103 @@
+// Plain TinyBase clients for end-to-end tests: a MergeableStore synced over `ws` with createWsSynchronizer,
+// plus the rejection notices and close code the runtime sends.
+import { createMergeableStore, type MergeableStore } from 'tinybase';
+import { createWsSynchronizer, type WsSynchronizer } from 'tinybase/synchronizers/synchronizer-ws-client';
+import { WebSocket } from 'ws';
+import { SignJWT } from 'jose';
+import type { Runtime } from './runtime.ts';
+
+/** A rejection notice as the runtime sends it (README, "Rejection notices"). */
+export interface RejectionNotice {
+  table: string;
+  row: string;
+  cells: string[];
+  operation: 'create' | 'update' | 'delete';
+  rule: string;
+  expression: string;
+  reason: string;
+}
+
+/** One connected test client. */
+export interface SyncClient {
+  store: MergeableStore;
+  synchronizer: WsSynchronizer<WebSocket>;
+  socket: WebSocket;
+  notices: RejectionNotice[];
+  /** Resolves with the close code once the server closes the socket. */
+  closed: Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A user token signed with the runtime's AUTH_SECRET; `extra` overrides or adds claims. */
+export const userToken = async (
+  runtime: Pick<Runtime, 'authSecret'>,
+  claims: { sub?: string; roles?: string[]; tenant?: string; aud?: string },
+  options: { expiresInSeconds?: number; secret?: string } = {},
+): Promise<string> =>
+  new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + (options.expiresInSeconds ?? 3600))
+    .sign(new TextEncoder().encode(options.secret ?? runtime.authSecret));
+
+/** Opens a socket to a sync URL and resolves once it is open (rejects with the HTTP status when refused). */
+export const openSocket = (url: string): Promise<WebSocket> =>
+  new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.once('open', () => resolve(socket));
+    socket.once('unexpected-response', (_request, response) => {
+      reject(new Error(`refused with ${response.statusCode}`));
+    });
+    socket.once('error', reject);
+  });
+
+/** Connects a fresh MergeableStore (or the given one) to `/sync/app/ds/instance` and starts syncing. */
+export const connectClient = async (
+  runtime: Pick<Runtime, 'wsUrl'>,
+  path: string,
+  token?: string,
+  store: MergeableStore = createMergeableStore(),
+): Promise<SyncClient> => {
+  const url = `${runtime.wsUrl}/sync/${path}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  const socket = await openSocket(url);
+  const notices: RejectionNotice[] = [];
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  socket.on('message', (data) => {
+    const text = data.toString();
+    if (!text.includes('"rejected"')) return;
+    const message = JSON.parse(text.slice(text.indexOf('\n') + 1)) as [string, number, unknown];
+    const notice = (message[2] as [{ rejected?: [RejectionNotice] }] | undefined)?.[0]?.rejected?.[0];
+    if (message[1] === 0 && notice) notices.push(notice);
+  });
+  const synchronizer = await createWsSynchronizer(store, socket);
+  await synchronizer.startSync();
+  return {
+    store,
+    synchronizer,
+    socket,
+    notices,
+    closed,
+    async close() {
+      await synchronizer.destroy();
+      if (socket.readyState !== WebSocket.CLOSED) {
+        await new Promise<void>((resolve) => {
+          socket.once('close', () => resolve());
+          socket.close();
+        });
+      }
+    },
+  };
+};
+
+/** Waits until `check` holds, polling every few milliseconds; fails with `what` after `timeoutMs`. */
+export const waitFor = async (check: () => boolean, what: string, timeoutMs = 5000): Promise<number> => {
+  const started = performance.now();
+  while (!check()) {
+    if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  return performance.now() - started;
+};
+
+/** Lets in-flight sync traffic settle, for assertions that something did *not* arrive. */
+export const settle = (ms = 300) => new Promise((resolve) => setTimeout(resolve, ms));
