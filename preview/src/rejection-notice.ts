@@ -28,6 +28,17 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
+/**
+ * The notice inside a Response body: a one-cell stamp `[{"rejected": [notice]}]` (the shape a plain TinyBase
+ * 10.0.1 client accepts and ignores) or, as first specified, a bare `{"rejected": notice}`.
+ */
+const noticeOf = (body: unknown): Record<string, unknown> | undefined => {
+  const holder = Array.isArray(body) ? body[0] : body;
+  if (!isRecord(holder)) return undefined;
+  const inner = Array.isArray(holder.rejected) ? holder.rejected[0] : holder.rejected;
+  return isRecord(inner) ? inner : undefined;
+};
+
 /** Returns the rejection a frame carries, or undefined for every other frame (which TinyBase then handles). */
 export const parseRejectionNotice = (frame: string): Rejection | undefined => {
   // Cheap test first: almost every frame is ordinary sync traffic.
@@ -41,9 +52,8 @@ export const parseRejectionNotice = (frame: string): Rejection | undefined => {
     return undefined;
   }
   if (!Array.isArray(message) || message.length !== 3 || message[1] !== 0) return undefined;
-  const body: unknown = message[2];
-  if (!isRecord(body) || !isRecord(body.rejected)) return undefined;
-  const notice = body.rejected;
+  const notice = noticeOf(message[2]);
+  if (!notice) return undefined;
   const operation = text(notice.operation);
   return {
     table: text(notice.table),

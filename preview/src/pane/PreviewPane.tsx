@@ -4,6 +4,7 @@ import { useMemo, useState, useSyncExternalStore } from 'react';
 import { LatencyTracker, type ChangeLatency } from './latency-tracker.ts';
 import { MultiInstanceBar, type PreviewSpace } from './MultiInstanceBar.tsx';
 import { PANE_STYLES } from './pane-styles.ts';
+import { ProgrammerHelp } from './ProgrammerHelp.tsx';
 import {
   createInstance,
   inviteMember,
@@ -268,6 +269,7 @@ export const PreviewPane = ({ config, app, runtime }: PreviewPaneProps) => {
             ))
           : null}
       </div>
+      {datastoreConfig ? <ProgrammerHelp config={config} app={app} datastore={datastore} /> : null}
     </div>
   );
 };

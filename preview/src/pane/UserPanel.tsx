@@ -2,11 +2,10 @@
 import { describeRule, type AppConfig } from '@datastore-designer/schema';
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Rejection } from '../rejection-notice.ts';
-import type { TraceEvent } from '../wire-trace.ts';
 import type { ChangeLatency, LatencyTracker } from './latency-tracker.ts';
 import { TableGrid, type GridWrite } from './TableGrid.tsx';
 import type { SimulatedUser } from './simulated-users.ts';
-import type { UserConnectionState } from './useUserConnection.ts';
+import type { PaneTraceEntry, UserConnectionState } from './useUserConnection.ts';
 
 interface UserPanelProps {
   user: SimulatedUser;
@@ -55,12 +54,7 @@ const RejectionEntry = ({ rejection }: { rejection: Rejection }) => (
   </li>
 );
 
-const traceWords = (
-  event: TraceEvent,
-  users: SimulatedUser[],
-  me: SimulatedUser,
-  tracker: LatencyTracker,
-) => {
+const traceWords = ({ event, writers }: PaneTraceEntry, users: SimulatedUser[], me: SimulatedUser) => {
   if (event.kind === 'rejected' && event.rejection) {
     return `✕ refused by the server: ${event.rejection.table} “${event.rejection.row}” (${event.rejection.rule})`;
   }
@@ -68,15 +62,14 @@ const traceWords = (
     .map((row) => `${row.table} “${row.row}” (${Object.keys(row.cells).join(', ')})`)
     .join('; ');
   if (event.direction === 'sent') return `↑ sent: ${rows}`;
-  const writers = new Set(
-    event.rows.map((row) => {
-      const writer = tracker.lastWriter(row.table, row.row);
-      return writer === me.key
-        ? 'the server, correcting me'
-        : (users.find((user) => user.key === writer)?.name ?? 'the server');
-    }),
+  const from = new Set(
+    writers.map((writer) =>
+      writer === me.key
+        ? 'the server, undoing my refused change'
+        : (users.find((user) => user.key === writer)?.name ?? 'the server'),
+    ),
   );
-  return `↓ received: ${rows} — from ${[...writers].join(', ')}`;
+  return `↓ received: ${rows} — from ${[...from].join(', ')}`;
 };
 
 /** A column for one simulated person. */
@@ -213,10 +206,14 @@ export const UserPanel = ({
       <details className="dd-trace">
         <summary>What crossed the wire ({trace.length})</summary>
         <ol>
-          {trace.map((event, index) => (
-            <li key={`${event.at}-${index}`} data-kind={event.kind} data-direction={event.direction}>
-              <span className="dd-muted">{new Date(event.at).toLocaleTimeString()}</span>{' '}
-              {traceWords(event, users, user, tracker)}
+          {trace.map((entry, index) => (
+            <li
+              key={`${entry.event.at}-${index}`}
+              data-kind={entry.event.kind}
+              data-direction={entry.event.direction}
+            >
+              <span className="dd-muted">{new Date(entry.event.at).toLocaleTimeString()}</span>{' '}
+              {traceWords(entry, users, user)}
             </li>
           ))}
         </ol>

@@ -16,12 +16,10 @@ interface PendingWrite {
 }
 
 const cellKey = (table: string, row: string, cell: string) => JSON.stringify([table, row, cell]);
-const rowKey = (table: string, row: string) => JSON.stringify([table, row]);
 
 /** One tracker per preview pane: users note their writes, every user's store reports what arrives. */
 export class LatencyTracker {
   readonly #pending = new Map<string, PendingWrite>();
-  readonly #lastWriter = new Map<string, string>();
   #latest: Record<string, ChangeLatency> = {};
   readonly #listeners = new Set<() => void>();
 
@@ -30,14 +28,23 @@ export class LatencyTracker {
     const at = performance.now();
     for (const [cell, value] of Object.entries(cells))
       this.#pending.set(cellKey(table, row, cell), { writer, value, at });
-    this.#lastWriter.set(rowKey(table, row), writer);
     this.#latest = { ...this.#latest, [writer]: { at: Date.now(), table, row, reached: {} } };
     this.#emit();
   }
 
-  /** Who last wrote a row in this preview (to say where a received change came from). */
-  lastWriter(table: string, row: string): string | undefined {
-    return this.#lastWriter.get(rowKey(table, row));
+  /**
+   * Who in this preview wrote these received cells: the person whose pending write carried exactly these values;
+   * `me` when the cells undo my own write (the server correcting a refused change); undefined for the server.
+   */
+  writerOf(me: string, table: string, row: string, cells: Record<string, unknown>): string | undefined {
+    let undoesMine = false;
+    for (const [cell, value] of Object.entries(cells)) {
+      const pending = this.#pending.get(cellKey(table, row, cell));
+      if (!pending) continue;
+      if (pending.value === value && pending.writer !== me) return pending.writer;
+      if (pending.writer === me && pending.value !== value) undoesMine = true;
+    }
+    return undoesMine ? me : undefined;
   }
 
   /** Watches a user's store for cells written by someone else; returns a function that stops watching. */

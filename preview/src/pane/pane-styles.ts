@@ -38,5 +38,6 @@ export const PANE_STYLES = `
 .dd-preview .dd-spaces { display: grid; gap: 4px; margin: 6px 0; padding: 6px; background: #f7f5ff; border-radius: 6px; }
 .dd-preview .dd-user-editor { display: grid; gap: 4px; padding: 6px; background: #f5f7fa; border-radius: 6px; margin-bottom: 6px; }
 .dd-preview .dd-problems { color: #8a1c1c; }
+.dd-preview .dd-programmer pre { background: #f5f7fa; padding: 6px; overflow: auto; font-size: 12px; }
 .dd-preview h4 { margin: 8px 0 2px; }
 `;

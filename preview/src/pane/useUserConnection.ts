@@ -8,12 +8,18 @@ import type { LatencyTracker } from './latency-tracker.ts';
 import { mintUserToken, type PreviewRuntime } from './preview-api.ts';
 import type { SimulatedUser } from './simulated-users.ts';
 
+/** A frame in a user's trace, with who in the preview wrote the rows it brought (per row, '' for the server). */
+export interface PaneTraceEntry {
+  event: TraceEvent;
+  writers: (string | undefined)[];
+}
+
 /** What the pane shows about one user's client. */
 export interface UserConnectionState {
   connection: Connection | undefined;
   status: StatusDetail;
   rejections: Rejection[];
-  trace: TraceEvent[];
+  trace: PaneTraceEntry[];
 }
 
 /** Where and as whom a user connects; `instance` undefined means "not connected" (a multi user before opening). */
@@ -82,7 +88,15 @@ export const useUserConnection = (target: UserConnectionTarget): UserConnectionS
         ),
         created.addTraceListener((event) => {
           if (event.kind === 'check') return;
-          setState((current) => ({ ...current, trace: [event, ...current.trace].slice(0, MAX_TRACE) }));
+          // Attribute now: a later write to the same row must not change who this frame came from.
+          const writers =
+            event.direction === 'received'
+              ? event.rows.map((row) => tracker.writerOf(user.key, row.table, row.row, row.cells))
+              : [];
+          setState((current) => ({
+            ...current,
+            trace: [{ event, writers }, ...current.trace].slice(0, MAX_TRACE),
+          }));
         }),
         tracker.observe(user.key, created.untypedStore),
       );

@@ -1,0 +1,213 @@
+// The preview pane in Chromium against a real runtime: shared edits, refused edits, offline merge, read-only, multi.
+import type { AppConfig } from '@datastore-designer/schema';
+import type { Browser, Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { Runtime } from '../../support/runtime.ts';
+import {
+  addRow,
+  launchChromium,
+  openPane,
+  rowIdsWith,
+  startPreviewRuntime,
+  userColumn,
+} from './preview-page.ts';
+
+const docsDir = resolve(fileURLToPath(new URL('../../../docs', import.meta.url)));
+
+const boardConfig: AppConfig = {
+  format: 1,
+  datastores: {
+    board: {
+      title: 'Team board',
+      instances: 'single',
+      sync: 'twoWay',
+      tables: {
+        notes: {
+          fields: {
+            text: { type: 'string', required: true },
+            author: { type: 'string', required: true },
+            done: { type: 'boolean', default: false },
+          },
+          rules: {
+            create: 'newRow.author == user.id',
+            update: 'row.author == user.id',
+            delete: "row.author == user.id || 'admin' in user.roles",
+          },
+        },
+      },
+    },
+  },
+};
+
+let runtime: Runtime;
+let browser: Browser;
+let page: Page | undefined;
+let appCount = 0;
+const freshApp = () => `pane-${process.pid}-${++appCount}`;
+
+beforeAll(async () => {
+  runtime = await startPreviewRuntime();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.stop();
+});
+
+afterEach(async () => {
+  await page?.close();
+  page = undefined;
+});
+
+const online = (sub: string) =>
+  userColumn(page!, sub).locator('[data-status="online"]').waitFor({ timeout: 15_000 });
+
+describe('PreviewPane', () => {
+  test('two people see each other’s allowed edits, with the latency of the change', async () => {
+    page = await openPane(browser, runtime, freshApp(), boardConfig);
+    await online('alice');
+    await online('bob');
+    await addRow(page, 'alice', 'notes', { text: 'Buy milk' });
+    await expect.poll(() => rowIdsWith(page!, 'bob', 'notes', 'text', 'Buy milk')).toHaveLength(1);
+    await addRow(page, 'bob', 'notes', { text: 'Call the plumber' });
+    await expect.poll(() => rowIdsWith(page!, 'alice', 'notes', 'text', 'Call the plumber')).toHaveLength(1);
+    await expect
+      .poll(() => userColumn(page!, 'alice').getByTestId('latency').textContent())
+      .toMatch(/reached Bob in \d+ ms/);
+  });
+
+  test('a forbidden edit flashes, reverts, and shows the rule in words and in CEL', async () => {
+    page = await openPane(browser, runtime, freshApp(), boardConfig);
+    await online('alice');
+    await online('bob');
+    await addRow(page, 'alice', 'notes', { text: 'Alice’s note' });
+    await expect.poll(() => rowIdsWith(page!, 'bob', 'notes', 'text', 'Alice’s note')).toHaveLength(1);
+    const [rowId] = await rowIdsWith(page, 'bob', 'notes', 'text', 'Alice’s note');
+    const bobCell = userColumn(page, 'bob').getByLabel(`text of ${rowId}`, { exact: true });
+    await bobCell.fill('Bob was here');
+    await bobCell.press('Enter');
+    const refusal = userColumn(page, 'bob').locator('.dd-rejection').first();
+    await refusal.waitFor();
+    await expect.poll(() => refusal.textContent()).toContain('row.author == user.id');
+    await expect.poll(() => refusal.locator('.dd-rule-words').textContent()).not.toBe('');
+    await expect.poll(() => bobCell.inputValue()).toBe('Alice’s note');
+    expect(await userColumn(page, 'alice').getByLabel(`text of ${rowId}`, { exact: true }).inputValue()).toBe(
+      'Alice’s note',
+    );
+    expect(await userColumn(page, 'alice').locator('.dd-rejection').count()).toBe(0);
+  });
+
+  test('edits made offline merge when the person comes back online', async () => {
+    page = await openPane(browser, runtime, freshApp(), boardConfig);
+    await online('alice');
+    await online('bob');
+    await userColumn(page, 'bob').getByLabel('Bob online').uncheck();
+    await userColumn(page, 'bob').locator('[data-status="offline"]').waitFor();
+    await addRow(page, 'bob', 'notes', { text: 'Written offline' });
+    await addRow(page, 'alice', 'notes', { text: 'Written online' });
+    await expect.poll(() => rowIdsWith(page!, 'bob', 'notes', 'text', 'Written offline')).toHaveLength(1);
+    await page.waitForTimeout(500);
+    expect(await rowIdsWith(page, 'alice', 'notes', 'text', 'Written offline')).toHaveLength(0);
+    expect(await rowIdsWith(page, 'bob', 'notes', 'text', 'Written online')).toHaveLength(0);
+    await userColumn(page, 'bob').getByLabel('Bob online').check();
+    await online('bob');
+    await expect.poll(() => rowIdsWith(page!, 'alice', 'notes', 'text', 'Written offline')).toHaveLength(1);
+    await expect.poll(() => rowIdsWith(page!, 'bob', 'notes', 'text', 'Written online')).toHaveLength(1);
+  });
+
+  test('three people side by side (screenshot for the docs)', async () => {
+    page = await openPane(browser, runtime, freshApp(), boardConfig);
+    await page.getByRole('button', { name: 'Add', exact: true }).first().click();
+    await online('alice');
+    await online('bob');
+    await online('sam');
+    await addRow(page, 'alice', 'notes', { text: 'Plan the offsite' });
+    await addRow(page, 'sam', 'notes', { text: 'Sam’s idea' });
+    await expect.poll(() => rowIdsWith(page!, 'bob', 'notes', 'text', 'Sam’s idea')).toHaveLength(1);
+    const [rowId] = await rowIdsWith(page, 'sam', 'notes', 'text', 'Plan the offsite');
+    const samCell = userColumn(page, 'sam').getByLabel(`text of ${rowId}`, { exact: true });
+    await samCell.fill('Cancel the offsite');
+    await samCell.press('Enter');
+    await userColumn(page, 'sam').locator('.dd-rejection').first().waitFor();
+    await userColumn(page, 'bob').locator('details.dd-trace summary').click();
+    mkdirSync(docsDir, { recursive: true });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: resolve(docsDir, 'preview-three-users.png'), fullPage: true });
+    expect(await userColumn(page, 'sam').locator('.dd-rejection').count()).toBeGreaterThan(0);
+  });
+
+  test('a serverToClient datastore shows read-only grids', async () => {
+    const config: AppConfig = {
+      format: 1,
+      datastores: {
+        prices: {
+          instances: 'single',
+          sync: 'serverToClient',
+          tables: { items: { fields: { name: { type: 'string' }, price: { type: 'number' } } } },
+        },
+      },
+    };
+    const app = freshApp();
+    page = await openPane(browser, runtime, app, config);
+    await online('alice');
+    const response = await fetch(
+      `${runtime.url}/api/apps/${app}-preview/datastores/prices/instances/main/tables/items/rows/tea`,
+      {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${runtime.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Tea', price: 3 }),
+      },
+    );
+    expect(response.status).toBe(200);
+    const cell = userColumn(page, 'bob').getByLabel('name of tea', { exact: true });
+    await expect.poll(() => cell.inputValue()).toBe('Tea');
+    expect(await cell.getAttribute('readonly')).not.toBeNull();
+    expect(await userColumn(page, 'bob').getByRole('button', { name: 'Add' }).count()).toBe(0);
+    expect(await userColumn(page, 'bob').getByText('Read-only').count()).toBe(1);
+  });
+
+  test('multi: create a space, invite someone, edit together', async () => {
+    const config: AppConfig = {
+      format: 1,
+      datastores: {
+        match: {
+          instances: 'multi',
+          sync: 'twoWay',
+          tables: {
+            moves: {
+              fields: { square: { type: 'number', required: true }, by: { type: 'string', required: true } },
+              rules: { create: 'newRow.by == user.id && user.id in instance.members' },
+            },
+          },
+        },
+      },
+    };
+    page = await openPane(browser, runtime, freshApp(), config);
+    const alice = userColumn(page, 'alice');
+    const bob = userColumn(page, 'bob');
+    await alice.getByRole('button', { name: 'Create a new space' }).click();
+    await online('alice');
+    const spaceId = (await alice.getByTestId('open-space').textContent()) ?? '';
+    expect(spaceId).not.toBe('');
+
+    // Before the invitation Bob is refused.
+    await bob.getByLabel('Bob space').selectOption(spaceId);
+    await bob.getByRole('button', { name: 'Open', exact: true }).click();
+    await bob.locator('[data-status="refused"]').waitFor({ timeout: 15_000 });
+
+    await alice.getByRole('button', { name: 'Invite' }).click();
+    await alice.getByText('Invited Bob').waitFor();
+    await bob.getByRole('button', { name: 'Join with the id' }).waitFor();
+    await bob.getByLabel('Bob online').check();
+    await online('bob');
+
+    await addRow(page, 'alice', 'moves', { square: '4' });
+    await expect.poll(() => rowIdsWith(page!, 'bob', 'moves', 'by', 'alice')).toHaveLength(1);
+    await addRow(page, 'bob', 'moves', { square: '5' });
+    await expect.poll(() => rowIdsWith(page!, 'alice', 'moves', 'by', 'bob')).toHaveLength(1);
+  });
+});
