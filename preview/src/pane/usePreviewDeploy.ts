@@ -25,7 +25,8 @@ export const usePreviewDeploy = (
     problems: [],
     dataEpoch: 0,
   });
-  const configText = JSON.stringify(config);
+  // Canvas positions (the `designer` section) do not change what the preview runs: moving a table must not redeploy.
+  const configText = JSON.stringify({ ...config, designer: undefined });
   const latest = useRef(configText);
   latest.current = configText;
 
