@@ -154,16 +154,21 @@ export const Canvas = () => {
     [change, select, datastore],
   );
 
+  // A new table goes to the right of the others, level with the top one.
   const addTableHere = () => {
-    const viewport = document.querySelector('.react-flow')?.getBoundingClientRect();
-    const at = viewport
-      ? flow.screenToFlowPosition({ x: viewport.left + viewport.width / 2 - 125, y: viewport.top + 80 })
+    const placed = Object.values(positions ?? {});
+    const at = placed.length
+      ? { x: Math.max(...placed.map((p) => p.x)) + 320, y: Math.min(...placed.map((p) => p.y)) }
       : { x: 0, y: 0 };
     let created = '';
     change((draft) => {
       created = addTable(draft, datastore, at);
     });
     select({ kind: 'table', table: created }, { focus: true });
+    // A small diagram stays whole on screen; in a big one, the view goes to the new table.
+    if (placed.length < 12)
+      setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1, duration: 200 }), 50);
+    else void flow.setCenter(at.x + 125, at.y + 100, { zoom: Math.min(flow.getZoom(), 1), duration: 200 });
   };
 
   if (!ds) {

@@ -1,6 +1,6 @@
 // A table on the canvas: its name and fields with their types, editable in place, with a handle per field for relations.
-import { memo, useState, type KeyboardEvent } from 'react';
-import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { memo, useEffect, useState, type KeyboardEvent } from 'react';
+import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from '@xyflow/react';
 import type { TableConfig } from '@datastore-designer/schema';
 import { useDesigner } from '../model/useDesigner.ts';
 import { addField, ID_PATTERN, renameField, renameTable, toId } from '../model/config-edits.ts';
@@ -59,6 +59,10 @@ export const TableNode = memo(({ id, data, selected }: NodeProps<TableNodeType>)
   const select = useDesigner((s) => s.select);
   const [editing, setEditing] = useState<string>();
   const fields = Object.entries(data.table.fields);
+  const updateNodeInternals = useUpdateNodeInternals();
+  const handleIds = fields.map(([fieldId]) => fieldId).join('\n');
+  // React Flow only knows handles it has measured: a field added or renamed needs a fresh measure.
+  useEffect(() => updateNodeInternals(id), [id, handleIds, updateNodeInternals]);
 
   return (
     <div

@@ -5,6 +5,7 @@ import { useDesigner } from '../model/useDesigner.ts';
 import { useProblems } from '../model/useProblems.ts';
 import { updateProject, appIdFrom, type ProjectMeta } from '../model/project-storage.ts';
 import {
+  appExists,
   deployConfig,
   fetchLiveConfig,
   fetchVersions,
@@ -37,6 +38,12 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
 
   const refresh = useCallback(async () => {
     try {
+      if (!(await appExists(connection, app))) {
+        setLoadError(undefined);
+        setLive(null);
+        setVersions([]);
+        return;
+      }
       const [current, list] = await Promise.all([
         fetchLiveConfig(connection, app),
         fetchVersions(connection, app),

@@ -109,6 +109,13 @@ const failure = (status: number, json: unknown): RuntimeError => {
 
 const appPath = (app: string): string => `/api/apps/${encodeURIComponent(app)}`;
 
+/** Whether the runtime knows the app (asked through the list, so a new app causes no failed request). */
+export const appExists = async (connection: RuntimeConnection, app: string): Promise<boolean> => {
+  const { status, json } = await call(connection, 'GET', '/api/apps');
+  if (status !== 200) throw failure(status, json);
+  return (json as { apps: { app: string }[] }).apps.some((a) => a.app === app);
+};
+
 /** The live config of an app, or undefined when the app has never been deployed. */
 export const fetchLiveConfig = async (
   connection: RuntimeConnection,

@@ -1,13 +1,41 @@
-// The Preview tab: mounts the preview engineer's PreviewPane with the current valid draft, lazily.
+// The Preview tab: the preview pane (several simulated people on a preview app) over the current valid draft.
+import { lazy, Suspense, useMemo } from 'react';
+import { validateConfig } from '@datastore-designer/schema';
 import type { ProjectMeta } from '../model/project-storage.ts';
+import { useDesigner } from '../model/useDesigner.ts';
+import { loadConnection } from '../model/runtime-client.ts';
 
-/** Placeholder until the multi-user preview pane lands. */
-export const PreviewTab = ({ meta }: { meta: ProjectMeta }) => (
-  <div className="centered-note" data-app={meta.app}>
-    <h2>Preview is coming</h2>
-    <p>
-      Soon you will try this datastore here with several simulated people side by side, each with their own
-      device, before you deploy it.
-    </p>
-  </div>
+// The pane brings TinyBase and its sync client: loaded only when someone opens the tab.
+const PreviewPane = lazy(() =>
+  import('@datastore-designer/preview').then((m) => ({ default: m.PreviewPane })),
 );
+
+/** Mounts the preview pane when the draft has no problems; otherwise says what to do first. */
+export const PreviewTab = ({ meta }: { meta: ProjectMeta }) => {
+  const config = useDesigner((s) => s.config);
+  const setView = useDesigner((s) => s.setView);
+  const result = useMemo(() => validateConfig(config), [config]);
+  const runtime = useMemo(loadConnection, []);
+
+  if (!result.ok) {
+    return (
+      <div className="centered-note">
+        <h2>Fix the problems first</h2>
+        <p>
+          The preview runs this draft on the runtime, so it needs a draft without problems. There{' '}
+          {result.errors.length === 1 ? 'is 1 problem' : `are ${result.errors.length} problems`} to fix.
+        </p>
+        <button type="button" onClick={() => setView('design')}>
+          Show the problems
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="preview-tab">
+      <Suspense fallback={<div className="loading">Opening the preview…</div>}>
+        <PreviewPane config={result.config} app={meta.app} runtime={runtime} />
+      </Suspense>
+    </div>
+  );
+};

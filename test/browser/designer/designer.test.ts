@@ -1,0 +1,226 @@
+// Browser tests of the built designer served by a real runtime: templates, canvas, rules, problems, undo, files, deploy.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startRuntime, type Runtime } from '../../support/runtime.ts';
+import {
+  assertDesignerBuilt,
+  designerDist,
+  dragBetween,
+  launchChromium,
+  openDesigner,
+  typeInMonaco,
+  type DesignerPage,
+} from '../support/designer-browser.ts';
+
+// SCREENSHOTS=1 also refreshes the README's pictures under docs/.
+const docs = resolve(fileURLToPath(new URL('../../../docs', import.meta.url)));
+const shoot = async (page: Page, name: string): Promise<void> => {
+  if (process.env.SCREENSHOTS) await page.screenshot({ path: resolve(docs, `designer-${name}.png`) });
+};
+
+let runtime: Runtime;
+let browser: Browser;
+let designer: DesignerPage;
+let page: Page;
+
+const tableNames = async (): Promise<string[]> =>
+  (
+    await page
+      .locator('.react-flow__node')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id') ?? ''))
+  ).sort();
+
+/** The project's draft as autosaved in localStorage. */
+const savedDraft = async (): Promise<Record<string, unknown>> =>
+  page.evaluate(() => {
+    const id = /#\/project\/(.+)$/.exec(location.hash)?.[1];
+    return JSON.parse(localStorage.getItem(`datastore-designer.draft.${id}`) ?? 'null');
+  });
+
+const exportBytes = async (): Promise<Buffer> => {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export' }).click(),
+  ]);
+  const path = await download.path();
+  return readFile(path);
+};
+
+describe('designer in Chromium', () => {
+  beforeAll(async () => {
+    assertDesignerBuilt();
+    runtime = await startRuntime({ assetsDir: designerDist });
+    browser = await launchChromium();
+    designer = await openDesigner(browser, `${runtime.url}/`);
+    page = designer.page;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.stop();
+  });
+
+  it('starts from a template and shows its tables and relations', async () => {
+    await page.getByRole('heading', { name: 'Start a new project' }).waitFor();
+    await shoot(page, 'start');
+    await page.click('[data-template="todo"]');
+    await page.locator('.react-flow__node[data-id="todos"]').waitFor();
+    expect(await tableNames()).toEqual(['lists', 'todos']);
+    // todos.list references lists: one edge.
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('problems').textContent()).toContain('No problems');
+    // Monaco is not part of the first load.
+    expect(designer.requests.some((url) => /editor\.api|monaco/.test(url))).toBe(false);
+    await page.waitForTimeout(400);
+    await shoot(page, 'canvas');
+  });
+
+  it('adds a table and a field, and draws a reference by dragging a field onto a table', async () => {
+    await page.getByRole('button', { name: '+ Add table' }).click();
+    await page.locator('.react-flow__node[data-id="newTable"]').waitFor();
+    const name = page.getByLabel('Table name', { exact: true });
+    await name.fill('tags');
+    await name.press('Enter');
+    await page.locator('.react-flow__node[data-id="tags"]').waitFor();
+
+    await page.locator('.react-flow__node[data-id="todos"] .table-node-header').click();
+    await page.locator('.side-panel').getByRole('button', { name: '+ Add field' }).click();
+    const field = page.getByLabel('Field name', { exact: true });
+    await field.fill('tag');
+    await field.press('Enter');
+    await page.locator('.react-flow__node[data-id="todos"] [data-field="tag"]').waitFor();
+
+    await dragBetween(
+      page,
+      '.react-flow__node[data-id="todos"] [data-field="tag"] .react-flow__handle',
+      '.react-flow__node[data-id="tags"] .table-node-header',
+    );
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2);
+    await expect
+      .poll(() =>
+        page.locator('.react-flow__node[data-id="todos"] [data-field="tag"] .field-type').textContent(),
+      )
+      .toBe('→ tags');
+    await expect
+      .poll(async () => {
+        const draft = (await savedDraft()) as {
+          datastores: Record<string, { tables: Record<string, unknown> }>;
+        };
+        return JSON.stringify(draft.datastores.board?.tables.todos);
+      })
+      .toContain('"tag":{"type":"string","references":"tags"}');
+  });
+
+  it('writes a rule with the builder and shows it in plain words', async () => {
+    await page.locator('.react-flow__node[data-id="tags"] .table-node-header').click();
+    const create = page.locator('.rule[data-rule="create"]');
+    await create.getByLabel('Who: who can add rows').selectOption('signedIn');
+    await expect.poll(() => create.locator('code').textContent()).toBe("user.id != ''");
+    expect((await page.getByTestId('rule-words-create').textContent())?.length).toBeGreaterThan(5);
+
+    const del = page.locator('.rule[data-rule="delete"]');
+    await del.getByLabel('Who: who can delete rows').selectOption('role');
+    await del.getByLabel('Role').fill('editor');
+    await expect.poll(() => del.locator('code').textContent()).toBe("'editor' in user.roles");
+    await shoot(page, 'rules');
+  });
+
+  it('writes a rule in CEL with completion and an error mark, then fixes it from the Problems panel', async () => {
+    const update = page.locator('.rule[data-rule="update"]');
+    await update.getByLabel('Who: who can change rows').selectOption('custom');
+    await typeInMonaco(page, '.rule[data-rule="update"]', 'newRow.', { closeHints: false });
+    // Completion offers the table's own fields after newRow.
+    await expect
+      .poll(() => page.locator('.suggest-widget .monaco-list-row').allTextContents(), { timeout: 10_000 })
+      .toEqual(expect.arrayContaining([expect.stringContaining('name')]));
+    await page.keyboard.press('Escape');
+
+    await typeInMonaco(page, '.rule[data-rule="update"]', 'row.colour == user.id');
+    await update.locator('.squiggly-error').first().waitFor({ timeout: 10_000 });
+    await expect.poll(() => update.locator('.rule-status').textContent()).toBe('Needs fixing');
+    const problem = page.getByTestId('problems').locator('.problem').filter({ hasText: 'tags' });
+    await expect.poll(() => problem.count()).toBeGreaterThan(0);
+    await shoot(page, 'problems');
+
+    // Click the problem: the place is selected and highlighted; fix the rule there.
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 400 } });
+    await expect.poll(() => page.locator('[data-panel="datastore"]').count()).toBe(1);
+    await problem.first().click();
+    await page.locator('.rule.highlighted[data-rule="update"]').waitFor();
+    await typeInMonaco(page, '.rule[data-rule="update"]', 'row.name == user.id');
+    await expect.poll(() => update.locator('.squiggly-error').count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => page.getByTestId('problems').textContent()).toContain('No problems');
+  });
+
+  it('undoes and redoes model changes from the keyboard', async () => {
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 400 } });
+    const before = await tableNames();
+    await page.getByRole('button', { name: '+ Add table' }).click();
+    await expect.poll(tableNames).toHaveLength(before.length + 1);
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 400 } });
+    await page.keyboard.press('ControlOrMeta+Z');
+    await expect.poll(tableNames).toEqual(before);
+    await page.keyboard.press('ControlOrMeta+Shift+Z');
+    await expect.poll(tableNames).toHaveLength(before.length + 1);
+    // Keyboard delete removes the selected table; undo brings it back.
+    await page.locator('.react-flow__node[data-id="newTable"] .table-node-header').click();
+    await page.keyboard.press('Delete');
+    await expect.poll(tableNames).toEqual(before);
+    await page.keyboard.press('ControlOrMeta+Z');
+    await expect.poll(tableNames).toHaveLength(before.length + 1);
+    await page.keyboard.press('ControlOrMeta+Z');
+    await expect.poll(tableNames).toEqual(before);
+  });
+
+  it('exports the config and imports it back byte for byte, layout included', async () => {
+    const exported = await exportBytes();
+    const config = JSON.parse(exported.toString('utf8'));
+    expect(Object.keys(config.datastores.board.tables)).toEqual(
+      expect.arrayContaining(['todos', 'lists', 'tags']),
+    );
+    expect(config.designer.layout.board.tags).toEqual({ x: expect.any(Number), y: expect.any(Number) });
+
+    await page.getByRole('link', { name: '← Projects' }).click();
+    await page.getByTestId('import-input').setInputFiles({
+      name: 'exported.json',
+      mimeType: 'application/json',
+      buffer: exported,
+    });
+    await page.locator('.react-flow__node[data-id="tags"]').waitFor();
+    const position = await page
+      .locator('.react-flow__node[data-id="tags"]')
+      .evaluate((n) => (n as HTMLElement).style.transform);
+    expect(position).toContain(`${config.designer.layout.board.tags.x}px`);
+    const again = await exportBytes();
+    expect(again.equals(exported)).toBe(true);
+  });
+
+  it('deploys to the local runtime, shows the version and lists it', async () => {
+    await page.getByRole('button', { name: 'Deploy', exact: true }).first().click();
+    await expect.poll(() => page.getByLabel('Runtime address').inputValue()).toBe(runtime.url);
+    await expect
+      .poll(() => page.getByTestId('live-version').textContent(), { timeout: 15_000 })
+      .toContain('Not deployed yet');
+    await page.locator('.deploy').getByRole('button', { name: 'Deploy', exact: true }).click();
+    await expect
+      .poll(() => page.getByTestId('deploy-status').textContent(), { timeout: 15_000 })
+      .toContain('version 1');
+    await expect.poll(() => page.getByTestId('versions').textContent()).toContain('Version 1');
+    const live = await fetch(`${runtime.url}/api/apps/exported/config`, {
+      headers: { Authorization: `Bearer ${runtime.adminToken}` },
+    });
+    expect(live.status).toBe(200);
+    expect(((await live.json()) as { version: number }).version).toBe(1);
+    await shoot(page, 'deploy');
+    expect(designer.errors).toEqual([]);
+    // Nothing was fetched from outside the page's origin.
+    expect(
+      designer.requests.filter(
+        (url) => !url.startsWith(runtime.url) && !url.startsWith('blob:') && !url.startsWith('data:'),
+      ),
+    ).toEqual([]);
+  });
+});
