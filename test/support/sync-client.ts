@@ -31,7 +31,7 @@ export interface SyncClient {
 /** A user token signed with the runtime's AUTH_SECRET; `extra` overrides or adds claims. */
 export const userToken = async (
   runtime: Pick<Runtime, 'authSecret'>,
-  claims: { sub?: string; roles?: string[]; tenant?: string; aud?: string },
+  claims: { sub?: string; roles?: string[]; tenant?: string; aud?: string; nbf?: number },
   options: { expiresInSeconds?: number; secret?: string } = {},
 ): Promise<string> =>
   new SignJWT({ ...claims })
@@ -78,13 +78,10 @@ export const connectClient = async (
     notices,
     closed,
     async close() {
-      await synchronizer.destroy();
-      if (socket.readyState !== WebSocket.CLOSED) {
-        await new Promise<void>((resolve) => {
-          socket.once('close', () => resolve());
-          socket.close();
-        });
-      }
+      socket.close();
+      // destroy() waits on pending sync requests; the socket is gone, so do not wait for them.
+      await Promise.race([synchronizer.destroy(), new Promise((resolve) => setTimeout(resolve, 200))]);
+      if (socket.readyState !== WebSocket.CLOSED) socket.terminate();
     },
   };
 };

@@ -1,0 +1,37 @@
+// The worker's routes inside workerd: admin auth, config deploys and the server data API.
+import { SELF } from 'cloudflare:test';
+import { expect, test } from 'vitest';
+
+const admin = { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' };
+const config = {
+  format: 1,
+  datastores: {
+    news: {
+      instances: 'single',
+      sync: 'serverToClient',
+      tables: {
+        posts: {
+          fields: { title: { type: 'string', required: true }, likes: { type: 'number', default: 0 } },
+        },
+      },
+    },
+  },
+};
+
+test('the server data API sets, reads and deletes rows', async () => {
+  const deployed = await SELF.fetch('http://runtime.test/api/apps/news/config', {
+    method: 'PUT',
+    headers: admin,
+    body: JSON.stringify(config),
+  });
+  expect(deployed.status).toBe(200);
+  const rows = 'http://runtime.test/api/apps/news/datastores/news/instances/main/tables/posts/rows';
+  const put = await SELF.fetch(`${rows}/p1`, {
+    method: 'PUT',
+    headers: admin,
+    body: JSON.stringify({ title: 'Hi' }),
+  });
+  expect(await put.json()).toEqual({ row: { title: 'Hi', likes: 0 } });
+  const read = await SELF.fetch(rows, { headers: admin });
+  expect(await read.json()).toEqual({ p1: { title: 'Hi', likes: 0 } });
+});
