@@ -150,6 +150,7 @@ export const connect = async <Schema extends OptionalTablesSchema = NoTablesSche
   let attempts = 0;
   let destroyed = false;
   let persister: AnyPersister | undefined;
+  let unusedToken: string | undefined;
   const persisterFactory =
     options.persister === false ? undefined : (options.persister ?? defaultPersister());
 
@@ -246,7 +247,9 @@ export const connect = async <Schema extends OptionalTablesSchema = NoTablesSche
     await stopSocket();
     let token: string;
     try {
-      token = await readToken();
+      // The token read at start-up serves the first connection, so a callback is not asked twice in a row.
+      token = unusedToken ?? (await readToken());
+      unusedToken = undefined;
     } catch (error) {
       if (mine !== generation) return;
       setStatus({ status: 'offline', reason: `Could not get a sign-in token: ${String(error)}` });
@@ -296,13 +299,12 @@ export const connect = async <Schema extends OptionalTablesSchema = NoTablesSche
   };
 
   // Load the saved edits of the token's user before syncing, so offline work survives a reload.
-  let firstToken = '';
   try {
-    firstToken = await readToken();
+    unusedToken = await readToken();
   } catch {
     // open() reports it and retries.
   }
-  userId = tokenSubject(firstToken);
+  userId = tokenSubject(unusedToken);
   await startPersister(userId);
   void open();
 
@@ -363,6 +365,7 @@ export const connect = async <Schema extends OptionalTablesSchema = NoTablesSche
     },
     setToken(token) {
       tokenSource = token;
+      unusedToken = undefined;
       attempts = 0;
       void open();
     },
