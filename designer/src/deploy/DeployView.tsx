@@ -173,7 +173,11 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
               <button
                 type="button"
                 className="primary"
-                disabled={status.kind === 'busy' || loadError !== undefined}
+                disabled={
+                  status.kind === 'busy' ||
+                  loadError !== undefined ||
+                  (live !== null && diff.changes.length === 0)
+                }
                 onClick={() => void deploy(false)}
               >
                 Deploy

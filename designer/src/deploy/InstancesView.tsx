@@ -10,6 +10,13 @@ import {
   type RuntimeConnection,
 } from '../model/runtime-client.ts';
 
+const KIND_WORDS = {
+  single: 'one shared',
+  perUser: 'one per person',
+  perTenant: 'one per organisation',
+  multi: 'made on demand',
+} as const;
+
 /** Formats a byte count for people. */
 const size = (bytes: number): string =>
   bytes < 1024
@@ -64,7 +71,8 @@ export const InstancesView = ({
         >
           {ids.map((id) => (
             <option key={id} value={id}>
-              {config.datastores[id]?.title ?? id} ({config.datastores[id]?.instances})
+              {config.datastores[id]?.title ?? id} ({KIND_WORDS[config.datastores[id]?.instances ?? 'single']}
+              )
             </option>
           ))}
         </select>

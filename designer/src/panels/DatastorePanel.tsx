@@ -139,6 +139,11 @@ export const DatastorePanel = ({ highlightRule }: { highlightRule?: RuleKind }) 
           instances={ds.instances}
           defaultExpression={DEFAULT_INSTANCE_RULES[kind]}
           highlighted={highlightRule === kind}
+          inactiveReason={
+            kind === 'connect' && ds.instances === 'multi'
+              ? 'Only members of an instance can open it; this rule is checked as well.'
+              : undefined
+          }
           onChange={(expression, coalesce) => setRule(kind, expression, coalesce)}
         />
       ))}

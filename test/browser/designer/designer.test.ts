@@ -125,7 +125,6 @@ describe('designer in Chromium', () => {
     await del.getByLabel('Who: who can delete rows').selectOption('role');
     await del.getByLabel('Role').fill('editor');
     await expect.poll(() => del.locator('code').textContent()).toBe("'editor' in user.roles");
-    await shoot(page, 'rules');
   });
 
   it('writes a rule in CEL with completion and an error mark, then fixes it from the Problems panel', async () => {
@@ -136,6 +135,7 @@ describe('designer in Chromium', () => {
     await expect
       .poll(() => page.locator('.suggest-widget .monaco-list-row').allTextContents(), { timeout: 10_000 })
       .toEqual(expect.arrayContaining([expect.stringContaining('name')]));
+    await shoot(page, 'rules');
     await page.keyboard.press('Escape');
 
     await typeInMonaco(page, '.rule[data-rule="update"]', 'row.colour == user.id');
@@ -173,6 +173,39 @@ describe('designer in Chromium', () => {
     await expect.poll(tableNames).toHaveLength(before.length + 1);
     await page.keyboard.press('ControlOrMeta+Z');
     await expect.poll(tableNames).toEqual(before);
+  });
+
+  it('edits the config as JSON and the canvas follows, and back', async () => {
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'JSON' }).click();
+    const editor = page.locator('.json-editor .monaco-editor');
+    await editor.waitFor();
+    await editor.locator('.view-lines').click();
+    // Find and replace, as a person would: rename the table "lists" everywhere.
+    await page.keyboard.press('Control+H');
+    const find = page.locator('.find-widget .find-part textarea');
+    await find.fill('"lists"');
+    await page.locator('.find-widget .replace-part textarea').fill('"groups"');
+    await page.locator('.find-widget .replace-part [aria-label^="Replace All"]').click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Design' }).click();
+    await page.locator('.react-flow__node[data-id="groups"]').waitFor();
+    expect(await tableNames()).toEqual(['groups', 'tags', 'todos']);
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2);
+
+    // A change on the canvas shows in the JSON; undo brings the old name back.
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 400 } });
+    await page.keyboard.press('ControlOrMeta+Z');
+    await expect.poll(tableNames).toEqual(['lists', 'tags', 'todos']);
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'JSON' }).click();
+    await expect.poll(() => page.locator('.json-editor .view-lines').textContent()).toContain('"lists"');
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Design' }).click();
+  });
+
+  it('keeps the draft across a reload', async () => {
+    await page.waitForTimeout(400);
+    await page.reload();
+    await page.locator('.react-flow__node[data-id="tags"]').waitFor();
+    expect(await tableNames()).toEqual(['lists', 'tags', 'todos']);
   });
 
   it('exports the config and imports it back byte for byte, layout included', async () => {
@@ -214,8 +247,36 @@ describe('designer in Chromium', () => {
     });
     expect(live.status).toBe(200);
     expect(((await live.json()) as { version: number }).version).toBe(1);
+
+    // Deleting a field loses data: the diff warns, the runtime answers 409, the person confirms.
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Design' }).click();
+    await page.locator('.react-flow__node[data-id="todos"] [data-field="done"]').click();
+    await page.getByRole('button', { name: 'Delete field' }).click();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Deploy' }).click();
+    await expect
+      .poll(() => page.locator('.changes').textContent(), { timeout: 15_000 })
+      .toContain('loses data');
+    await page.locator('.deploy').getByRole('button', { name: 'Deploy', exact: true }).click();
+    await page.getByRole('button', { name: 'Deploy anyway and lose that data' }).click();
+    await expect
+      .poll(() => page.getByTestId('deploy-status').textContent(), { timeout: 15_000 })
+      .toContain('version 2');
+    await expect.poll(() => page.getByTestId('live-version').textContent()).toContain('version 2');
     await shoot(page, 'deploy');
-    expect(designer.errors).toEqual([]);
+
+    // Roll back to version 1: it goes live again as version 3.
+    await page
+      .getByTestId('versions')
+      .locator('li')
+      .filter({ hasText: 'Version 1' })
+      .getByRole('button')
+      .click();
+    await expect
+      .poll(() => page.getByTestId('deploy-status').textContent(), { timeout: 15_000 })
+      .toContain('as version 3');
+    await expect.poll(() => page.getByTestId('versions').textContent()).toContain('Version 3');
+    // The browser logs the runtime's expected 409 (destructive change) itself; anything else is a fault.
+    expect(designer.errors.filter((e) => !e.includes('status of 409'))).toEqual([]);
     // Nothing was fetched from outside the page's origin.
     expect(
       designer.requests.filter(
