@@ -1,6 +1,7 @@
 // Set-up for the preview pane's browser tests: a runtime serving the pane's page, Chromium, and page helpers.
 import type { AppConfig } from '@datastore-designer/schema';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -8,11 +9,19 @@ import { startRuntime, type Runtime } from '../../support/runtime.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
+const designerDist = resolve(repoRoot, 'designer/dist');
+
+/** Which page hosts the pane: the built designer's Preview tab, or (when the designer is not built) preview/dev. */
+export const paneHost: 'designer' | 'dev' = existsSync(resolve(designerDist, 'index.html'))
+  ? 'designer'
+  : 'dev';
+
 /**
- * Builds the preview's development page (preview/dev → preview/dev/dist), which mounts PreviewPane alone and lets
- * a test hand it a config, and starts a runtime that serves it on its own origin.
+ * Starts a runtime serving the built designer (root `test:all` builds it first). Without designer/dist, builds the
+ * preview's development page (preview/dev, which mounts PreviewPane alone) and serves that instead.
  */
 export const startPreviewRuntime = async (): Promise<Runtime> => {
+  if (paneHost === 'designer') return startRuntime({ assetsDir: 'designer/dist' });
   execFileSync(
     process.execPath,
     [
@@ -23,10 +32,7 @@ export const startPreviewRuntime = async (): Promise<Runtime> => {
       '--logLevel',
       'warn',
     ],
-    {
-      cwd: resolve(repoRoot, 'preview'),
-      stdio: 'inherit',
-    },
+    { cwd: resolve(repoRoot, 'preview'), stdio: 'inherit' },
   );
   return startRuntime({ assetsDir: 'preview/dev/dist' });
 };
@@ -46,21 +52,39 @@ export const launchChromium = (): Promise<Browser> =>
     ],
   });
 
-/** Opens the pane for an app and gives it a config, as the designer does with its draft; waits for the deploy. */
+/**
+ * Opens the pane with a config as a person would: in the designer, import the config as a file named after the
+ * app and open the Preview tab (the draft is what the designer hands the pane); on the dev page, hand it over
+ * directly. Waits until the draft runs on the preview app.
+ */
 export const openPane = async (
   browser: Browser,
   runtime: Runtime,
   app: string,
   config: AppConfig,
 ): Promise<Page> => {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-  await page.goto(`${runtime.url}/?app=${app}`);
-  await page.waitForFunction(() => 'setPreviewConfig' in window);
-  await page.evaluate(
-    (draft) => (window as unknown as { setPreviewConfig: (c: unknown) => void }).setPreviewConfig(draft),
-    config,
-  );
-  await page.locator('[data-deploy="deployed"]').waitFor({ timeout: 20_000 });
+  const context = await browser.newContext({ viewport: { width: 1500, height: 900 } });
+  const page = await context.newPage();
+  page.on('close', () => void context.close());
+  if (paneHost === 'designer') {
+    await page.goto(`${runtime.url}/`);
+    await page.getByTestId('import-input').setInputFiles({
+      name: `${app}.json`,
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(config)),
+    });
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
+  } else {
+    await page.goto(`${runtime.url}/?app=${app}`);
+    await page.waitForFunction(() => 'setPreviewConfig' in window);
+    await page.evaluate(
+      (draft) => (window as unknown as { setPreviewConfig: (c: unknown) => void }).setPreviewConfig(draft),
+      config,
+    );
+  }
+  await page
+    .locator(`[data-preview-app="${app}-preview"] [data-deploy="deployed"]`)
+    .waitFor({ timeout: 20_000 });
   return page;
 };
 

@@ -210,4 +210,52 @@ describe('PreviewPane', () => {
     await addRow(page, 'bob', 'moves', { square: '5' });
     await expect.poll(() => rowIdsWith(page!, 'alice', 'moves', 'by', 'bob')).toHaveLength(1);
   });
+
+  test('perUser gives each person their own data, perTenant groups people by organisation, reset wipes it', async () => {
+    const config: AppConfig = {
+      format: 1,
+      datastores: {
+        notes: {
+          instances: 'perUser',
+          sync: 'twoWay',
+          tables: {
+            notes: { fields: { text: { type: 'string' } }, rules: { create: 'true', update: 'true' } },
+          },
+        },
+        crm: {
+          instances: 'perTenant',
+          sync: 'twoWay',
+          tables: { customers: { fields: { name: { type: 'string' } }, rules: { create: 'true' } } },
+        },
+      },
+    };
+    page = await openPane(browser, runtime, freshApp(), config);
+    await online('alice');
+    await online('bob');
+    await addRow(page, 'alice', 'notes', { text: 'Alice only' });
+    await addRow(page, 'bob', 'notes', { text: 'Bob only' });
+    await expect.poll(() => rowIdsWith(page!, 'alice', 'notes', 'text', 'Alice only')).toHaveLength(1);
+    await page.waitForTimeout(500);
+    expect(await rowIdsWith(page, 'bob', 'notes', 'text', 'Alice only')).toHaveLength(0);
+    expect(await rowIdsWith(page, 'alice', 'notes', 'text', 'Bob only')).toHaveLength(0);
+
+    // Alice and Bob are both in "acme"; Sam (added as a stranger) is in "globex".
+    await page.locator('.dd-toolbar select').first().selectOption('crm');
+    await page.locator('.dd-toolbar').getByRole('button', { name: 'Add', exact: true }).click();
+    await online('alice');
+    await online('bob');
+    await online('sam');
+    await addRow(page, 'alice', 'customers', { name: 'Acme Corp client' });
+    await expect
+      .poll(() => rowIdsWith(page!, 'bob', 'customers', 'name', 'Acme Corp client'))
+      .toHaveLength(1);
+    await page.waitForTimeout(500);
+    expect(await rowIdsWith(page, 'sam', 'customers', 'name', 'Acme Corp client')).toHaveLength(0);
+
+    await page.getByRole('button', { name: 'Reset data' }).click();
+    await page.locator('[data-deploy="deployed"]').waitFor();
+    await online('bob');
+    await page.waitForTimeout(500);
+    expect(await rowIdsWith(page, 'bob', 'customers', 'name', 'Acme Corp client')).toHaveLength(0);
+  });
 });
