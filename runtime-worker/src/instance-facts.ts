@@ -25,6 +25,8 @@ export interface SocketFacts {
   /** Token expiry in milliseconds since the epoch; 0 for a socket without a token. */
   expiresAt: number;
   connectedAt: number;
+  /** Set on a socket beyond the per-user limit: it is closed with 4008 right after its upgrade. */
+  overLimit?: boolean;
 }
 
 /** The request header carrying the connection's facts from the worker to the instance object. */

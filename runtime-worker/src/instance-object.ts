@@ -235,7 +235,11 @@ export class InstanceObject extends DurableObject<Env> {
     };
     server.serializeAttachment(attached);
     if (tooMany) {
-      this.#close(server, CloseCode.overLimit, `At most ${this.#limits.maxSocketsPerUser} sockets per user.`);
+      // Closed by the alarm, once the upgrade is complete: a close sent during the upgrade request itself
+      // reaches the client only after a long delay.
+      attached.overLimit = true;
+      server.serializeAttachment(attached);
+      await this.ctx.storage.setAlarm(Date.now() + 20);
     } else if (attached.expiresAt > 0) {
       await this.#scheduleExpiry();
     }
@@ -255,6 +259,10 @@ export class InstanceObject extends DurableObject<Env> {
   async #onMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const attached = socket.deserializeAttachment() as SocketFacts | null;
     if (!attached) return;
+    if (attached.overLimit) {
+      this.#close(socket, CloseCode.overLimit, `At most ${this.#limits.maxSocketsPerUser} sockets per user.`);
+      return;
+    }
     if (typeof message !== 'string') {
       this.#close(socket, CloseCode.invalidFrame, 'Only TinyBase text frames are understood.');
       return;
@@ -504,12 +512,18 @@ export class InstanceObject extends DurableObject<Env> {
     if (next > 0) await this.ctx.storage.setAlarm(next);
   }
 
-  /** Closes sockets whose token has expired (4001) and waits for the next expiry. */
+  /** Closes sockets whose token has expired (4001) or that were over the per-user limit (4008). */
   override async alarm(): Promise<void> {
     const now = Date.now();
     for (const socket of this.ctx.getWebSockets()) {
       const attached = socket.deserializeAttachment() as SocketFacts | null;
-      if (attached && attached.expiresAt > 0 && attached.expiresAt <= now + 50) {
+      if (attached?.overLimit) {
+        this.#close(
+          socket,
+          CloseCode.overLimit,
+          `At most ${this.#limits.maxSocketsPerUser} sockets per user.`,
+        );
+      } else if (attached && attached.expiresAt > 0 && attached.expiresAt <= now + 50) {
         this.#close(socket, CloseCode.tokenExpired, 'The token expired.');
       }
     }
