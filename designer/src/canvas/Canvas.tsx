@@ -22,6 +22,17 @@ import { TableNode, type TableNodeType } from './TableNode.tsx';
 
 const nodeTypes = { table: TableNode };
 
+/** Whether a rebuilt node shows the same thing as the one React Flow already has. */
+const sameNode = (a: TableNodeType, b: TableNodeType): boolean =>
+  a.position.x === b.position.x &&
+  a.position.y === b.position.y &&
+  a.selected === b.selected &&
+  a.style?.visibility === b.style?.visibility &&
+  a.data.selectedField === b.data.selectedField &&
+  a.data.problemCount === b.data.problemCount &&
+  a.data.fieldProblems.join() === b.data.fieldProblems.join() &&
+  (a.data.table === b.data.table || JSON.stringify(a.data.table) === JSON.stringify(b.data.table));
+
 /** The canvas; lays out tables without a position once, with elkjs. */
 export const Canvas = () => {
   const config = useDesigner((s) => s.config);
@@ -94,7 +105,13 @@ export const Canvas = () => {
   if (builtFrom !== built) {
     setBuiltFrom(built);
     const before = new Map(nodes.map((node) => [node.id, node]));
-    setNodes(built.map((node) => ({ ...node, measured: before.get(node.id)?.measured })));
+    // Unchanged tables keep their node object, so a click or an edit re-renders only the tables it touches.
+    setNodes(
+      built.map((node) => {
+        const old = before.get(node.id);
+        return old && sameNode(old, node) ? old : { ...node, measured: old?.measured };
+      }),
+    );
   }
 
   const onNodesChange = useCallback(
