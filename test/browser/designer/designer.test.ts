@@ -292,6 +292,57 @@ describe('designer in Chromium', () => {
     ).toEqual([]);
   });
 
+  it('mounts the multi-user preview on the draft', async () => {
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Preview' }).click();
+    await expect
+      .poll(() => page.locator('.dd-preview [data-deploy]').getAttribute('data-deploy'), { timeout: 20_000 })
+      .toBe('deployed');
+    expect(await page.locator('.dd-preview').getAttribute('data-preview-app')).toBe('exported-preview');
+  });
+
+  it('lists the instances of a multi datastore with their members and deletes one', async () => {
+    await page.getByRole('link', { name: '← Projects' }).click();
+    await page.click('[data-template="gameMatch"]');
+    await page.locator('.react-flow__node').first().waitFor();
+    const app = await page.evaluate(() => {
+      const id = /#\/project\/(.+)$/.exec(location.hash)?.[1];
+      const list = JSON.parse(localStorage.getItem('datastore-designer.projects') ?? '[]') as {
+        id: string;
+        app: string;
+      }[];
+      return list.find((p) => p.id === id)?.app ?? '';
+    });
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Deploy' }).click();
+    await page.locator('.deploy').getByRole('button', { name: 'Deploy', exact: true }).click();
+    await expect
+      .poll(() => page.getByTestId('deploy-status').textContent(), { timeout: 15_000 })
+      .toContain('version 1');
+    const ds = Object.keys(
+      (
+        (await (
+          await fetch(`${runtime.url}/api/apps/${app}/config`, {
+            headers: { Authorization: `Bearer ${runtime.adminToken}` },
+          })
+        ).json()) as {
+          config: { datastores: Record<string, unknown> };
+        }
+      ).config.datastores,
+    )[0];
+    const created = await fetch(`${runtime.url}/api/apps/${app}/datastores/${ds}/instances`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${runtime.adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ owner: 'alice' }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const row = page.getByTestId('instances').locator('tr').filter({ hasText: id });
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('alice');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => page.getByTestId('instances').count(), { timeout: 10_000 }).toBe(0);
+  });
+
   it('lays out and keeps responsive a canvas of 100 tables', async () => {
     const tables: Record<string, unknown> = {};
     for (let i = 0; i < 100; i++) {
