@@ -1,9 +1,16 @@
-// Builds the preview's development page (dev/dist) so the runtime can serve it on its own origin.
+// Builds the preview's development pages (dev/dist): the pane alone, and the client library for browser tests.
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
+const root = new URL('.', import.meta.url).pathname;
+
 export default defineConfig({
-  root: new URL('.', import.meta.url).pathname,
+  root,
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 4000 },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 4000,
+    rollupOptions: { input: { index: `${root}index.html`, client: `${root}client.html` } },
+  },
 });

@@ -22,6 +22,11 @@ export const paneHost: 'designer' | 'dev' = existsSync(resolve(designerDist, 'in
  */
 export const startPreviewRuntime = async (): Promise<Runtime> => {
   if (paneHost === 'designer') return startRuntime({ assetsDir: 'designer/dist' });
+  return startDevPagesRuntime();
+};
+
+/** Builds preview/dev (the pane alone at `/`, the client library at `/client.html`) and serves it from a runtime. */
+export const startDevPagesRuntime = async (): Promise<Runtime> => {
   execFileSync(
     process.execPath,
     [

@@ -1,0 +1,4 @@
+// A test page that exposes the client library to browser tests, with the browser's own WebSocket and IndexedDB.
+import * as previewClient from '../src/index.ts';
+
+(window as unknown as { previewClient: typeof previewClient }).previewClient = previewClient;
