@@ -209,7 +209,7 @@ export const Canvas = () => {
             select({ kind: 'table', table: node.id });
         }}
         onEdgeClick={(_, edge) =>
-          select({ kind: 'field', table: edge.source, field: edge.sourceHandle ?? '' })
+          select({ kind: 'field', table: edge.source, field: edge.sourceHandle ?? '', link: true })
         }
         onPaneClick={() => select({ kind: 'datastore' })}
         deleteKeyCode={null}

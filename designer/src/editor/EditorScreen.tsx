@@ -5,7 +5,7 @@ import { createDesignerStore } from '../model/designer-store.ts';
 import { DesignerContext } from '../model/designer-context.ts';
 import { useDesigner } from '../model/useDesigner.ts';
 import { saveDraft, type ProjectMeta } from '../model/project-storage.ts';
-import { deleteField, deleteTable } from '../model/config-edits.ts';
+import { deleteField, deleteTable, setReference } from '../model/config-edits.ts';
 import { TopBar } from './TopBar.tsx';
 import { DesignView } from './DesignView.tsx';
 import { DeployView } from '../deploy/DeployView.tsx';
@@ -54,7 +54,14 @@ export const EditorScreen = ({ meta, initialConfig }: { meta: ProjectMeta; initi
         state.redo();
       } else if ((event.key === 'Delete' || event.key === 'Backspace') && state.view === 'design') {
         const { selection, datastore } = state;
-        if (selection.kind === 'field') {
+        if (selection.kind === 'field' && selection.link) {
+          // A link picked on the canvas: Delete removes the link and keeps the field.
+          event.preventDefault();
+          state.change((draft) =>
+            setReference(draft, datastore, selection.table, selection.field, undefined),
+          );
+          state.select({ kind: 'field', table: selection.table, field: selection.field });
+        } else if (selection.kind === 'field') {
           event.preventDefault();
           state.change((draft) => deleteField(draft, datastore, selection.table, selection.field));
           state.select({ kind: 'table', table: selection.table });

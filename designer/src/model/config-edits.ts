@@ -42,19 +42,19 @@ export const renameKey = <T>(record: Record<string, T>, from: string, to: string
 
 /** Turns a person's words ("Due date") into a valid id ("dueDate"), or '' when nothing usable is left. */
 export const toId = (words: string): string => {
+  // Ids start with a letter: anything before the first letter goes.
   const parts = words
-    .trim()
+    .replace(/^[^a-zA-Z]+/, '')
     .replace(/[^a-zA-Z0-9_ ]+/g, ' ')
     .split(/\s+/)
     .filter(Boolean);
-  let id = parts
+  const id = parts
     .map((part, index) =>
       index === 0
         ? part.charAt(0).toLowerCase() + part.slice(1)
         : part.charAt(0).toUpperCase() + part.slice(1),
     )
     .join('');
-  id = id.replace(/^[^a-z]+/, '');
   return id.slice(0, 64);
 };
 

@@ -6,7 +6,7 @@ import type { AppConfig, ConfigProblem, RuleKind } from '@datastore-designer/sch
 export type Selection =
   | { kind: 'datastore'; rule?: RuleKind }
   | { kind: 'table'; table: string; rule?: RuleKind }
-  | { kind: 'field'; table: string; field: string };
+  | { kind: 'field'; table: string; field: string; /** Picked by its link on the canvas. */ link?: boolean };
 
 /** The main views of an open project. */
 export type View = 'design' | 'json' | 'preview' | 'deploy';

@@ -130,6 +130,13 @@ export const DatastorePanel = ({ highlightRule }: { highlightRule?: RuleKind }) 
         ))}
       </div>
 
+      {ds.sync === 'serverToClient' && (
+        <p className="note">
+          People can only read this datastore, so the add/change/delete rules of its tables have no effect
+          (they are kept).
+        </p>
+      )}
+
       <h3>Access</h3>
       {ruleKinds.map((kind) => (
         <RuleEditor

@@ -1,0 +1,46 @@
+// The rule builder's presets write CEL that the schema's checker accepts, and read back as the same choice.
+import { describe, expect, it } from 'vitest';
+import { checkRule, type RuleKind, type TableConfig } from '@datastore-designer/schema';
+import { celToChoice, choiceToCel, presetsFor } from '../src/model/rule-presets.ts';
+
+const table: TableConfig = {
+  fields: { author: { type: 'string', required: true }, org: { type: 'string' }, votes: { type: 'number' } },
+};
+const kinds: RuleKind[] = ['create', 'update', 'delete', 'connect', 'createInstance', 'join'];
+
+describe('rule presets', () => {
+  for (const kind of kinds) {
+    for (const option of presetsFor(kind, 'multi')) {
+      if (option.id === 'unset' || option.id === 'custom') continue;
+      it(`${kind}: "${option.label}" type-checks and reads back`, () => {
+        const choice = {
+          preset: option.id,
+          field: option.needs === 'field' ? 'author' : undefined,
+          role: option.needs === 'role' ? "team's lead" : undefined,
+        };
+        const cel = choiceToCel(choice, kind);
+        expect(cel).toBeTypeOf('string');
+        const isRow = kind === 'create' || kind === 'update' || kind === 'delete';
+        expect(checkRule(cel ?? '', kind, isRow ? table : undefined)).toEqual([]);
+        const back = celToChoice(cel);
+        expect(back.preset).toBe(option.id);
+        if (choice.field) expect(back.field).toBe('author');
+        if (choice.role) expect(back.role).toBe("team's lead");
+      });
+    }
+  }
+
+  it('offers row-only choices only for row rules and members only where instances have members', () => {
+    expect(presetsFor('connect', 'single').map((o) => o.id)).not.toContain('rowUser');
+    expect(presetsFor('create', 'single').map((o) => o.id)).toContain('rowUser');
+    expect(presetsFor('create', 'single').map((o) => o.id)).not.toContain('members');
+    expect(presetsFor('connect', 'multi').map((o) => o.id)).toContain('members');
+    expect(presetsFor('createInstance', 'multi').map((o) => o.id)).not.toContain('members');
+  });
+
+  it('treats hand-written rules as custom and an absent rule as unset', () => {
+    expect(celToChoice("row.author == user.id || 'admin' in user.roles").preset).toBe('custom');
+    expect(celToChoice(undefined).preset).toBe('unset');
+    expect(celToChoice('  user.id   !=  ""  ').preset).toBe('signedIn');
+  });
+});
