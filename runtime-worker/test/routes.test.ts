@@ -1,5 +1,6 @@
 // The worker's routes inside workerd: admin auth, config deploys and the server data API.
-import { SELF } from 'cloudflare:test';
+import { env, SELF } from 'cloudflare:test';
+import { createHttpApp } from '../src/http-app.ts';
 import { expect, test } from 'vitest';
 
 const admin = { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' };
@@ -34,4 +35,27 @@ test('the server data API sets, reads and deletes rows', async () => {
   expect(await put.json()).toEqual({ row: { title: 'Hi', likes: 0 } });
   const read = await SELF.fetch(rows, { headers: admin });
   expect(await read.json()).toEqual({ p1: { title: 'Hi', likes: 0 } });
+});
+
+test('dev tokens exist only when DEV_MODE is "true"', async () => {
+  const app = createHttpApp();
+  const ask = (devMode: string) =>
+    app.request('/api/dev/token', { method: 'POST', body: '{"sub":"ann"}' }, { ...env, DEV_MODE: devMode });
+  expect((await ask('false')).status).toBe(404);
+  expect((await ask('')).status).toBe(404);
+  const minted = await ask('true');
+  expect(minted.status).toBe(200);
+  expect(await minted.json()).toHaveProperty('token');
+});
+
+test('unknown API routes and bad JSON bodies get JSON errors', async () => {
+  const missing = await SELF.fetch('http://runtime.test/api/nothing-here', { headers: admin });
+  expect(missing.status).toBe(404);
+  expect(await missing.json()).toHaveProperty('error');
+  const bad = await SELF.fetch('http://runtime.test/api/apps/x/config', {
+    method: 'PUT',
+    headers: admin,
+    body: '{',
+  });
+  expect(bad.status).toBe(400);
 });

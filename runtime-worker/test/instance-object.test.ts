@@ -1,0 +1,49 @@
+// The instance object inside workerd: per-socket facts live in the socket attachment, so a woken object knows them.
+import { env, runInDurableObject, SELF } from 'cloudflare:test';
+import { expect, test } from 'vitest';
+import type { SocketFacts } from '../src/instance-facts.ts';
+
+const admin = { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' };
+
+test('a socket carries its user and token expiry in its attachment', async () => {
+  const config = {
+    format: 1,
+    datastores: {
+      board: { instances: 'single', sync: 'twoWay', tables: { t: { fields: { a: { type: 'string' } } } } },
+    },
+  };
+  await SELF.fetch('http://runtime.test/api/apps/attach/config', {
+    method: 'PUT',
+    headers: admin,
+    body: JSON.stringify(config),
+  });
+  const { token } = await (
+    await SELF.fetch('http://runtime.test/api/apps/attach/tokens', {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ sub: 'ann', roles: ['editor'], tenant: 'acme', ttlSeconds: 600 }),
+    })
+  ).json<{ token: string }>();
+  const response = await SELF.fetch(`http://runtime.test/sync/attach/board/main?token=${token}`, {
+    headers: { upgrade: 'websocket' },
+  });
+  expect(response.status).toBe(101);
+  const socket = response.webSocket as WebSocket;
+  socket.accept();
+
+  const id = env.INSTANCE.idFromName(JSON.stringify(['attach', 'board', 'main']));
+  const attachments = await runInDurableObject(env.INSTANCE.get(id), (_object, state) =>
+    state.getWebSockets().map((ws) => ws.deserializeAttachment() as SocketFacts),
+  );
+  expect(attachments).toHaveLength(1);
+  expect(attachments[0]?.user).toEqual({ id: 'ann', roles: ['editor'], tenant: 'acme' });
+  expect(attachments[0]?.expiresAt).toBeGreaterThan(Date.now());
+  expect(attachments[0]?.expiresAt).toBeLessThanOrEqual(Date.now() + 600_000);
+  socket.close();
+});
+
+test('the sync URL without Upgrade answers the refusal status with a JSON reason', async () => {
+  const response = await SELF.fetch('http://runtime.test/sync/attach/board/main');
+  expect(response.status).toBe(401);
+  expect(await response.json()).toMatchObject({ code: 'token_required' });
+});

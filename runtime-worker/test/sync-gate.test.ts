@@ -1,0 +1,109 @@
+// The enforcement module on its own: which cells count, what is accepted, and the corrections it writes.
+import { compileConfig, type AppConfig } from '@datastore-designer/schema';
+import { createMergeableStore, getHlcFunctions } from 'tinybase';
+import { expect, test } from 'vitest';
+import { judgeChanges, type GateClock } from '../src/sync-gate.ts';
+import type { MergeableChanges } from '../src/sync-protocol.ts';
+
+const config: AppConfig = {
+  format: 1,
+  datastores: {
+    board: {
+      instances: 'single',
+      sync: 'twoWay',
+      tables: {
+        notes: {
+          fields: {
+            text: { type: 'string', required: true },
+            author: { type: 'string' },
+            votes: { type: 'number', default: 0 },
+          },
+          rules: { create: 'newRow.author == user.id', update: 'row.author == user.id', delete: 'false' },
+        },
+      },
+    },
+  },
+};
+const datastore = compileConfig(config).datastores.board!;
+const context = (id: string) => ({
+  datastore,
+  user: { id, roles: [], tenant: '' },
+  instance: { id: 'main', owner: '', members: [] },
+  now: Date.now(),
+});
+const clockFor = (id: string): GateClock => {
+  const [next, seen] = getHlcFunctions(id);
+  return { next, seen };
+};
+const changesOf = (store: ReturnType<typeof createMergeableStore>, act: () => void): MergeableChanges => {
+  let changes: MergeableChanges | undefined;
+  const listener = store.addDidFinishTransactionListener(() => {
+    changes = store.getTransactionMergeableChanges() as unknown as MergeableChanges;
+  });
+  act();
+  store.delListener(listener);
+  return changes!;
+};
+
+test('an allowed create is accepted with its defaults stamped by the server', () => {
+  const server = createMergeableStore('server');
+  const client = createMergeableStore('client');
+  const changes = changesOf(client, () => client.setRow('notes', 'n1', { text: 'hi', author: 'ann' }));
+  const result = judgeChanges(server, changes, context('ann'), clockFor('server'));
+  expect(result.rejections).toEqual([]);
+  server.applyMergeableChanges(result.accepted as never);
+  expect(server.getRow('notes', 'n1')).toEqual({ text: 'hi', author: 'ann', votes: 0 });
+  client.applyMergeableChanges(result.accepted as never);
+  expect(client.getMergeableContentHashes()).toEqual(server.getMergeableContentHashes());
+});
+
+test('a forged create is corrected at the sender alone, and the server stores nothing', () => {
+  const server = createMergeableStore('server');
+  const client = createMergeableStore('client');
+  const before = server.getMergeableContentHashes();
+  const changes = changesOf(client, () => client.setRow('notes', 'x', { text: 'forged', author: 'bob' }));
+  const result = judgeChanges(server, changes, context('eve'), clockFor('server'));
+  expect(result.accepted).toBeUndefined();
+  expect(result.correction).toBeUndefined();
+  expect(result.rejections).toMatchObject([
+    { table: 'notes', row: 'x', operation: 'create', rule: 'create' },
+  ]);
+  client.applyMergeableChanges(result.senderCorrection as never);
+  expect(client.hasRow('notes', 'x')).toBe(false);
+  expect(server.getMergeableContentHashes()).toEqual(before);
+  // The sender's leftover tombstone is not judged again (no resend loop).
+  const again = judgeChanges(
+    server,
+    client.getMergeableContent() as never,
+    context('eve'),
+    clockFor('server'),
+  );
+  expect(again.rejections).toEqual([]);
+});
+
+test('a refused update is re-asserted under a newer stamp so both sides agree again', () => {
+  const server = createMergeableStore('server');
+  const client = createMergeableStore('client');
+  server.setRow('notes', 'n', { text: 'original', author: 'ann', votes: 0 });
+  client.setMergeableContent(server.getMergeableContent());
+  const changes = changesOf(client, () => client.setCell('notes', 'n', 'text', 'hijack'));
+  const result = judgeChanges(server, changes, context('bob'), clockFor('server'));
+  expect(result.rejections).toMatchObject([{ operation: 'update', rule: 'update', cells: ['text'] }]);
+  server.applyMergeableChanges(result.correction as never);
+  client.applyMergeableChanges(result.correction as never);
+  expect(client.getCell('notes', 'n', 'text')).toBe('original');
+  expect(client.getMergeableContentHashes()).toEqual(server.getMergeableContentHashes());
+});
+
+test('older cells are ignored, not refused; wrong types are refused by the schema', () => {
+  // The server's clock runs a minute ahead, so its writes are newer than the client's, whatever the clock ids.
+  const server = createMergeableStore('server', () => Date.now() + 60_000);
+  const client = createMergeableStore('client');
+  const old = changesOf(client, () => client.setRow('notes', 'n', { text: 'old', author: 'ann' }));
+  server.setRow('notes', 'n', { text: 'newer', author: 'ann', votes: 1 });
+  expect(judgeChanges(server, old, context('ann'), clockFor('server'))).toEqual({ rejections: [] });
+  const later = createMergeableStore('later', () => Date.now() + 120_000);
+  const wrong = changesOf(later, () => later.setCell('notes', 'n', 'votes', 'many'));
+  const result = judgeChanges(server, wrong, context('ann'), clockFor('server'));
+  expect(result.rejections).toMatchObject([{ rule: 'schema', operation: 'update' }]);
+});
