@@ -11,6 +11,7 @@ import {
   joinInstance,
   mintUserToken,
   previewAppId,
+  putServerRow,
   type PreviewRuntime,
 } from './preview-api.ts';
 import {
@@ -138,6 +139,7 @@ const UserColumn = (props: ColumnProps) => {
           }}
         />
       ) : null}
+      {kind !== 'multi' && message ? <div className="dd-note">{message}</div> : null}
       <UserPanel
         user={user}
         users={users}
@@ -147,6 +149,16 @@ const UserColumn = (props: ColumnProps) => {
         tracker={tracker}
         latency={props.latency}
         instanceBar={instanceBar}
+        onServerWrite={
+          config.datastores[datastore]?.sync === 'serverToClient' && instance !== undefined
+            ? (write) => {
+                const id = kind === 'perUser' ? user.sub : kind === 'perTenant' ? user.tenant : instance;
+                putServerRow(runtime, previewApp, datastore, id, write.table, write.row, write.cells).catch(
+                  (error: unknown) => setMessage(error instanceof Error ? error.message : String(error)),
+                );
+              }
+            : undefined
+        }
         canRemove={props.canRemove}
         onEdit={() => setEditing(true)}
         onRemove={props.onRemove}

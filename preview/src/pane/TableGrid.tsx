@@ -19,6 +19,8 @@ interface TableGridProps {
   /** Rows that were just refused: they flash. */
   flashingRows: ReadonlySet<string>;
   onWrite: (write: GridWrite) => void;
+  /** For read-only datastores: adds a row through the server data API, as the app's back end would. */
+  onServerWrite?: (write: GridWrite) => void;
 }
 
 const parseInput = (field: FieldConfig, text: string): CellValue | undefined => {
@@ -103,11 +105,13 @@ const NewRowForm = ({
   table,
   userId,
   onWrite,
+  asServer = false,
 }: {
   tableId: string;
   table: TableConfig;
   userId: string;
   onWrite: (write: GridWrite) => void;
+  asServer?: boolean;
 }) => {
   const prefilled = userFields(table);
   const initial = () =>
@@ -159,8 +163,12 @@ const NewRowForm = ({
         </td>
       ))}
       <td>
-        <button type="button" onClick={add}>
-          Add
+        <button
+          type="button"
+          onClick={add}
+          title={asServer ? 'Add this row through the server data API' : undefined}
+        >
+          {asServer ? 'Add as the server' : 'Add'}
         </button>
       </td>
     </tr>
@@ -176,6 +184,7 @@ export const TableGrid = ({
   userId,
   flashingRows,
   onWrite,
+  onServerWrite,
 }: TableGridProps) => {
   const rowIds = useRowIds(tableId, store);
   const fieldIds = Object.keys(table.fields);
@@ -239,7 +248,11 @@ export const TableGrid = ({
             </td>
           </tr>
         ))}
-        {readOnly ? null : <NewRowForm tableId={tableId} table={table} userId={userId} onWrite={onWrite} />}
+        {!readOnly ? (
+          <NewRowForm tableId={tableId} table={table} userId={userId} onWrite={onWrite} />
+        ) : onServerWrite ? (
+          <NewRowForm tableId={tableId} table={table} userId={userId} onWrite={onServerWrite} asServer />
+        ) : null}
       </tbody>
     </table>
   );

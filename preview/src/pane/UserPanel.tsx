@@ -17,6 +17,8 @@ interface UserPanelProps {
   latency: ChangeLatency | undefined;
   /** The multi-instance controls, when the datastore is `multi`. */
   instanceBar?: ReactNode;
+  /** Adds a row through the server data API (offered on read-only datastores). */
+  onServerWrite?: (write: GridWrite) => void;
   canRemove: boolean;
   onEdit: () => void;
   onRemove: () => void;
@@ -82,6 +84,7 @@ export const UserPanel = ({
   tracker,
   latency,
   instanceBar,
+  onServerWrite,
   canRemove,
   onEdit,
   onRemove,
@@ -181,6 +184,7 @@ export const UserPanel = ({
               userId={user.sub}
               flashingRows={flashing}
               onWrite={write}
+              onServerWrite={onServerWrite}
             />
           ))
         : null}

@@ -70,7 +70,6 @@ export const openPane = async (
 ): Promise<Page> => {
   const context = await browser.newContext({ viewport: { width: 1500, height: 900 } });
   const page = await context.newPage();
-  page.on('close', () => void context.close());
   if (paneHost === 'designer') {
     await page.goto(`${runtime.url}/`);
     await page.getByTestId('import-input').setInputFiles({

@@ -59,7 +59,8 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  await page?.close();
+  // Each pane opens in its own browser context (fresh storage): close the whole context.
+  await page?.context().close();
   page = undefined;
 });
 
@@ -92,6 +93,7 @@ describe('PreviewPane', () => {
     await bobCell.press('Enter');
     const refusal = userColumn(page, 'bob').locator('.dd-rejection').first();
     await refusal.waitFor();
+    await userColumn(page, 'bob').locator(`tr[data-row="${rowId}"].dd-flash`).waitFor({ timeout: 1000 });
     await expect.poll(() => refusal.textContent()).toContain('row.author == user.id');
     await expect.poll(() => refusal.locator('.dd-rule-words').textContent()).not.toBe('');
     await expect.poll(() => bobCell.inputValue()).toBe('Alice’s note');
@@ -166,8 +168,22 @@ describe('PreviewPane', () => {
     const cell = userColumn(page, 'bob').getByLabel('name of tea', { exact: true });
     await expect.poll(() => cell.inputValue()).toBe('Tea');
     expect(await cell.getAttribute('readonly')).not.toBeNull();
-    expect(await userColumn(page, 'bob').getByRole('button', { name: 'Add' }).count()).toBe(0);
+    await cell.press('End');
+    await page.keyboard.type(' with milk');
+    await cell.press('Enter');
+    expect(await cell.inputValue()).toBe('Tea');
+    expect(await userColumn(page, 'bob').getByRole('button', { name: 'Add', exact: true }).count()).toBe(0);
+    expect(
+      await userColumn(page, 'bob')
+        .getByRole('button', { name: /^delete / })
+        .count(),
+    ).toBe(0);
     expect(await userColumn(page, 'bob').getByText('Read-only').count()).toBe(1);
+
+    // The pane can still add data the way the app's back end would: through the server data API.
+    await userColumn(page, 'alice').getByLabel('new name', { exact: true }).fill('Coffee');
+    await userColumn(page, 'alice').getByRole('button', { name: 'Add as the server' }).click();
+    await expect.poll(() => rowIdsWith(page!, 'bob', 'items', 'name', 'Coffee')).toHaveLength(1);
   });
 
   test('multi: create a space, invite someone, edit together', async () => {
