@@ -238,7 +238,8 @@ describe('serverToClient and the server data API', () => {
       () => store.getCell('posts', 'kept', 'title') === 'Server truth' && !store.hasRow('posts', 'offline'),
       'the offline edits to revert',
     );
-    expect(again.notices.length).toBeGreaterThanOrEqual(2);
+    await waitFor(() => again.notices.length >= 2, 'the notices');
+    expect(again.notices.map((notice) => notice.rule)).toEqual(['readOnly', 'readOnly']);
     const snapshot = await api<[Record<string, Record<string, unknown>>]>(
       runtime,
       'GET',

@@ -121,3 +121,41 @@ test('wrong types, unknown tables, server-only tables and values are refused', a
     'all four to revert',
   );
 });
+
+test('propagation and convergence times stay small (measured over 40 writes each)', async () => {
+  const writer = await connect('writer');
+  const reader = await connect('reader');
+  const percentile = (values: number[], p: number) =>
+    [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? 0;
+  const propagation: number[] = [];
+  const convergence: number[] = [];
+  writer.store.setRow('notes', 'timed', { text: 'start', author: 'writer' });
+  await waitFor(() => reader.store.hasRow('notes', 'timed'), 'the timed row');
+  for (let index = 0; index < 40; index++) {
+    const started = performance.now();
+    writer.store.setCell('notes', 'timed', 'text', `t${index}`);
+    await waitFor(() => reader.store.getCell('notes', 'timed', 'text') === `t${index}`, 'propagation');
+    propagation.push(performance.now() - started);
+  }
+  for (let index = 0; index < 40; index++) {
+    const started = performance.now();
+    reader.store.setCell('notes', 'timed', 'text', `refused ${index}`);
+    await waitFor(() => reader.store.getCell('notes', 'timed', 'text') === 't39', 'convergence');
+    convergence.push(performance.now() - started);
+  }
+  const summary = {
+    propagationP50: percentile(propagation, 0.5),
+    propagationP99: percentile(propagation, 0.99),
+    convergenceP50: percentile(convergence, 0.5),
+    convergenceP99: percentile(convergence, 0.99),
+  };
+  console.log(
+    'runtime timings (ms):',
+    JSON.stringify(summary, (_key, value: unknown) =>
+      typeof value === 'number' ? Math.round(value * 10) / 10 : value,
+    ),
+  );
+  // Generous bounds: the suite runs on shared, busy machines; the log above has the real figures.
+  expect(summary.propagationP50).toBeLessThan(250);
+  expect(summary.convergenceP50).toBeLessThan(250);
+});
