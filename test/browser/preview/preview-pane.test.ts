@@ -279,4 +279,42 @@ describe('PreviewPane', () => {
     await page.waitForTimeout(500);
     expect(await rowIdsWith(page, 'bob', 'customers', 'name', 'Acme Corp client')).toHaveLength(0);
   });
+
+  test('roles: an admin preset may delete what a member may not, and editing a person changes their token', async () => {
+    page = await openPane(browser, runtime, freshApp(), boardConfig);
+    await page.locator('.dd-toolbar select').last().selectOption('admin');
+    await page.locator('.dd-toolbar').getByRole('button', { name: 'Add', exact: true }).click();
+    await online('alice');
+    await online('bob');
+    await online('ada');
+    await addRow(page, 'alice', 'notes', { text: 'First' });
+    await addRow(page, 'alice', 'notes', { text: 'Second' });
+    await expect.poll(() => rowIdsWith(page!, 'bob', 'notes', 'text', 'Second')).toHaveLength(1);
+    const [first] = await rowIdsWith(page, 'bob', 'notes', 'text', 'First');
+    const [second] = await rowIdsWith(page, 'bob', 'notes', 'text', 'Second');
+
+    await userColumn(page, 'bob')
+      .getByRole('button', { name: `delete ${first}` })
+      .click();
+    await userColumn(page, 'bob').locator('.dd-rejection[data-rule="delete"]').waitFor();
+    await expect.poll(() => rowIdsWith(page!, 'bob', 'notes', 'text', 'First')).toHaveLength(1);
+
+    await userColumn(page, 'ada')
+      .getByRole('button', { name: `delete ${first}` })
+      .click();
+    await expect.poll(() => rowIdsWith(page!, 'alice', 'notes', 'text', 'First')).toHaveLength(0);
+
+    await userColumn(page, 'bob').getByRole('button', { name: 'Edit person' }).click();
+    await page.locator('.dd-user-editor').getByLabel('Roles (comma-separated)').fill('admin');
+    await page.locator('.dd-user-editor').getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(() => userColumn(page!, 'bob').locator('.dd-user-head').textContent())
+      .toContain('roles: admin');
+    await online('bob');
+    await expect.poll(() => rowIdsWith(page!, 'bob', 'notes', 'text', 'Second')).toHaveLength(1);
+    await userColumn(page, 'bob')
+      .getByRole('button', { name: `delete ${second}` })
+      .click();
+    await expect.poll(() => rowIdsWith(page!, 'alice', 'notes', 'text', 'Second')).toHaveLength(0);
+  });
 });
