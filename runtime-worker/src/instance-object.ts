@@ -142,6 +142,14 @@ export class InstanceObject extends DurableObject<Env> {
   async #adoptFacts(facts: InstanceFacts): Promise<void> {
     const current = this.#facts;
     if (current && facts.version < current.version) return;
+    // Every call carries the facts; write them only when they changed (a deploy or a member change).
+    if (
+      current &&
+      current.version === facts.version &&
+      JSON.stringify(current.registry) === JSON.stringify(facts.registry)
+    ) {
+      return;
+    }
     this.#facts = facts;
     await this.ctx.storage.put('facts', facts);
     if (current && current.version !== facts.version) this.#dropRemovedTables(facts);
