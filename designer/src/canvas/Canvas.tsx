@@ -221,6 +221,14 @@ export const Canvas = () => {
         <Background gap={24} />
         <Controls showInteractive={false} />
         <MiniMap pannable zoomable nodeColor="#c7d2fe" />
+        {Object.keys(ds.tables).length === 0 && (
+          <Panel position="top-center" className="canvas-empty">
+            <strong>No tables yet</strong>
+            <span>
+              A table holds rows of the same kind: tasks, messages, customers… Start with + Add table.
+            </span>
+          </Panel>
+        )}
         <Panel position="top-left">
           <div className="canvas-toolbar">
             <button type="button" onClick={addTableHere}>

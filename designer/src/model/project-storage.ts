@@ -38,11 +38,11 @@ export const appIdFrom = (name: string): string => {
 };
 
 /** Creates a project with a first draft and returns its description. */
-export const createProject = (name: string, config: AppConfig): ProjectMeta => {
+export const createProject = (name: string, config: AppConfig, app?: string): ProjectMeta => {
   const meta: ProjectMeta = {
     id: `p${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`,
     name,
-    app: appIdFrom(name),
+    app: app ?? appIdFrom(name),
     updatedAt: new Date().toISOString(),
   };
   writeList([...listProjects(), meta]);

@@ -109,6 +109,15 @@ const failure = (status: number, json: unknown): RuntimeError => {
 
 const appPath = (app: string): string => `/api/apps/${encodeURIComponent(app)}`;
 
+/** The apps deployed on the runtime, with their live versions. */
+export const fetchApps = async (
+  connection: RuntimeConnection,
+): Promise<{ app: string; version: number }[]> => {
+  const { status, json } = await call(connection, 'GET', '/api/apps');
+  if (status !== 200) throw failure(status, json);
+  return (json as { apps: { app: string; version: number }[] }).apps;
+};
+
 /** Whether the runtime knows the app (asked through the list, so a new app causes no failed request). */
 export const appExists = async (connection: RuntimeConnection, app: string): Promise<boolean> => {
   const { status, json } = await call(connection, 'GET', '/api/apps');

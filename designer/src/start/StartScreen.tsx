@@ -1,7 +1,8 @@
 // The start screen: projects kept in this browser, new projects from templates or blank, and importing a file.
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { blankConfig, parseConfigText, templates, type AppConfig } from '@datastore-designer/schema';
 import { createProject, deleteProject, listProjects, type ProjectMeta } from '../model/project-storage.ts';
+import { fetchApps, fetchLiveConfig, loadConnection } from '../model/runtime-client.ts';
 
 /** Opens a project by putting its id in the address. */
 const open = (meta: ProjectMeta): void => {
@@ -29,6 +30,28 @@ export const StartScreen = () => {
   const [projects, setProjects] = useState(listProjects);
   const [importError, setImportError] = useState<string>();
   const fileInput = useRef<HTMLInputElement>(null);
+  const [deployed, setDeployed] = useState<{ app: string; version: number }[]>([]);
+
+  // Apps already on the runtime serving this page (the demo app under npm start) can be opened at once.
+  useEffect(() => {
+    let live = true;
+    fetchApps(loadConnection())
+      .then((apps) => live && setDeployed(apps.filter((a) => !a.app.endsWith('-preview'))))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const openDeployed = async (app: string): Promise<void> => {
+    setImportError(undefined);
+    try {
+      const live = await fetchLiveConfig(loadConnection(), app);
+      if (live) open(createProject(freeName(app), live.config, app));
+    } catch (error) {
+      setImportError((error as Error).message);
+    }
+  };
 
   const startFrom = (name: string, config: AppConfig): void => open(createProject(freeName(name), config));
 
@@ -73,7 +96,7 @@ export const StartScreen = () => {
           >
             <span className="template-icon plain">+</span>
             <strong>Blank project</strong>
-            <span>Start from one empty table.</span>
+            <span>Start with an empty datastore and add your own tables.</span>
           </button>
           {templates.map((template) => (
             <button
@@ -118,6 +141,22 @@ export const StartScreen = () => {
           </p>
         )}
       </section>
+
+      {deployed.length > 0 && (
+        <section>
+          <h2>Deployed on this runtime</h2>
+          <ul className="project-list" data-testid="deployed-apps">
+            {deployed.map((d) => (
+              <li key={d.app}>
+                <button type="button" className="project-open" onClick={() => void openDeployed(d.app)}>
+                  <strong>{d.app}</strong>
+                  <span>Live version {d.version} — open a copy to change it</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
 
       <section>
         <h2>Your projects</h2>

@@ -343,6 +343,17 @@ describe('designer in Chromium', () => {
     await expect.poll(() => page.getByTestId('instances').count(), { timeout: 10_000 }).toBe(0);
   });
 
+  it('opens an app deployed on the runtime as a new project', async () => {
+    await page.getByRole('link', { name: '← Projects' }).click();
+    const deployed = page.getByTestId('deployed-apps');
+    await expect.poll(() => deployed.textContent(), { timeout: 10_000 }).toContain('exported');
+    // Preview apps are the preview's own business, not the person's.
+    expect(await deployed.textContent()).not.toContain('exported-preview');
+    await deployed.getByRole('button', { name: /^exported/ }).click();
+    await page.locator('.react-flow__node[data-id="todos"]').waitFor();
+    expect(await tableNames()).toEqual(['lists', 'tags', 'todos']);
+  });
+
   it('lays out and keeps responsive a canvas of 100 tables', async () => {
     const tables: Record<string, unknown> = {};
     for (let i = 0; i < 100; i++) {

@@ -102,6 +102,12 @@ describe('PreviewPane', () => {
       'Alice’s note',
     );
     expect(await userColumn(page, 'alice').locator('.dd-rejection').count()).toBe(0);
+    // The wire trace says what became of each change and where received rows came from.
+    const trace = (sub: string) => userColumn(page!, sub).locator('details.dd-trace').textContent();
+    await expect.poll(() => trace('alice'), { timeout: 5000 }).toContain('— accepted');
+    await expect.poll(() => trace('bob'), { timeout: 5000 }).toContain('— refused');
+    expect(await trace('bob')).toContain('refused by the server');
+    expect(await trace('bob')).toContain('— from Alice');
   });
 
   test('edits made offline merge when the person comes back online', async () => {
