@@ -56,14 +56,35 @@ const RejectionEntry = ({ rejection }: { rejection: Rejection }) => (
   </li>
 );
 
-const traceWords = ({ event, writers }: PaneTraceEntry, users: SimulatedUser[], me: SimulatedUser) => {
+/** How long a sent change waits for a refusal before the trace calls it accepted (the hub sends no receipt). */
+const ACCEPTED_AFTER_MS = 1000;
+
+/** What became of a sent frame: refused when a later notice names one of its rows, else accepted after a moment. */
+const outcomeOf = (trace: PaneTraceEntry[], index: number, now: number): string => {
+  const sent = trace[index]?.event;
+  if (!sent) return '';
+  for (let later = index - 1; later >= 0; later--) {
+    const rejection = trace[later]?.event.rejection;
+    if (rejection && sent.rows.some((row) => row.table === rejection.table && row.row === rejection.row)) {
+      return ' — refused';
+    }
+  }
+  return now - sent.at >= ACCEPTED_AFTER_MS ? ' — accepted' : ' — waiting for the server';
+};
+
+const traceWords = (
+  { event, writers }: PaneTraceEntry,
+  users: SimulatedUser[],
+  me: SimulatedUser,
+  outcome: string,
+) => {
   if (event.kind === 'rejected' && event.rejection) {
     return `✕ refused by the server: ${event.rejection.table} “${event.rejection.row}” (${event.rejection.rule})`;
   }
   const rows = event.rows
     .map((row) => `${row.table} “${row.row}” (${Object.keys(row.cells).join(', ')})`)
     .join('; ');
-  if (event.direction === 'sent') return `↑ sent: ${rows}`;
+  if (event.direction === 'sent') return `↑ sent: ${rows}${outcome}`;
   const from = new Set(
     writers.map((writer) =>
       writer === me.key
@@ -93,6 +114,12 @@ export const UserPanel = ({
   const datastoreConfig = config.datastores[datastore];
   const readOnly = datastoreConfig?.sync === 'serverToClient';
   const [flashing, setFlashing] = useState<ReadonlySet<string>>(new Set());
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    // Re-render once a just-sent change has had time to be refused, so the trace can say "accepted".
+    const timer = setTimeout(() => setNow(Date.now()), ACCEPTED_AFTER_MS + 100);
+    return () => clearTimeout(timer);
+  }, [trace]);
   const latest = rejections[0];
 
   useEffect(() => {
@@ -217,7 +244,7 @@ export const UserPanel = ({
               data-direction={entry.event.direction}
             >
               <span className="dd-muted">{new Date(entry.event.at).toLocaleTimeString()}</span>{' '}
-              {traceWords(entry, users, user)}
+              {traceWords(entry, users, user, outcomeOf(trace, index, now))}
             </li>
           ))}
         </ol>
