@@ -499,11 +499,19 @@ export class ControlObject extends DurableObject<Env> {
     if (facts) await this.#instanceStub(row.object_id).applyFacts(facts);
   }
 
-  /** Deletes an instance (owner or admin): its data is wiped and its sockets closed with 4004. */
+  /**
+   * Deletes an instance (owner or admin): its data is wiped and its sockets closed with 4004. Works for every
+   * kind: a `perUser` instance's owner is its user; `single` and `perTenant` ones have no owner, so only the admin.
+   */
   async deleteInstance(datastoreId: string, id: string, requester: Requester): Promise<ControlAnswer> {
-    const row = this.#multiRow(datastoreId, id);
-    if ('status' in row) return row;
-    if (!requester.admin && requester.user?.id !== row.owner) {
+    const compiled = this.#app();
+    if (!compiled) return refuse(404, 'unknown_app', 'There is no such app.');
+    if (!compiled.app.config.datastores[datastoreId]) {
+      return refuse(404, 'unknown_datastore', `There is no datastore "${datastoreId}" in this app.`);
+    }
+    const row = this.#row(datastoreId, id);
+    if (!row) return refuse(404, 'unknown_instance', 'There is no such instance.');
+    if (!requester.admin && (row.owner === '' || requester.user?.id !== row.owner)) {
       return { status: 403, body: { error: 'Only the owner or an admin may delete this instance.' } };
     }
     await this.#wipe(row);

@@ -96,5 +96,18 @@ export const waitFor = async (check: () => boolean, what: string, timeoutMs = 50
   return performance.now() - started;
 };
 
+/** Waits until an asynchronous check (an API call, say) holds, polling every 20 ms. */
+export const waitForAsync = async (
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<void> => {
+  const started = performance.now();
+  while (!(await check())) {
+    if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
 /** Lets in-flight sync traffic settle, for assertions that something did *not* arrive. */
 export const settle = (ms = 300) => new Promise((resolve) => setTimeout(resolve, ms));

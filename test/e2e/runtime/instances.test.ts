@@ -84,6 +84,11 @@ describe('perUser and perTenant', () => {
     );
     expect(later.body).toEqual({ a: { text: 'alice only' } });
     expect((await refusal('personal/me')).status).toBe(401);
+    const own = '/api/apps/inst/datastores/personal/instances/alice';
+    expect((await api(runtime, 'DELETE', own, { token: await tokenFor('bob') })).status).toBe(403);
+    expect((await api(runtime, 'DELETE', own, { token: await tokenFor('alice') })).status).toBe(200);
+    expect(await alice.closed).toBe(4004);
+    expect(await api(runtime, 'GET', `${own}/tables/notes/rows`)).toEqual({ status: 200, body: {} });
     expect((await refusal('personal/alice', await tokenFor('bob'))).status).toBe(404);
   });
 
