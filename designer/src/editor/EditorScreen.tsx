@@ -7,6 +7,7 @@ import { useDesigner } from '../model/useDesigner.ts';
 import { saveDraft, type ProjectMeta } from '../model/project-storage.ts';
 import { deleteField, deleteTable, setReference } from '../model/config-edits.ts';
 import { TopBar } from './TopBar.tsx';
+import { ViewErrorBoundary } from './ViewErrorBoundary.tsx';
 import { DesignView } from './DesignView.tsx';
 import { DeployView } from '../deploy/DeployView.tsx';
 import { PreviewTab } from '../preview/PreviewTab.tsx';
@@ -80,9 +81,20 @@ export const EditorScreen = ({ meta, initialConfig }: { meta: ProjectMeta; initi
     <DesignerContext.Provider value={store}>
       <div className="editor">
         <TopBar meta={meta} />
-        <CurrentView meta={meta} />
+        <GuardedView meta={meta} />
       </div>
     </DesignerContext.Provider>
+  );
+};
+
+/** The current view inside an error boundary that retries after each model change. */
+const GuardedView = ({ meta }: { meta: ProjectMeta }) => {
+  const config = useDesigner((s) => s.config);
+  const undo = useDesigner((s) => s.undo);
+  return (
+    <ViewErrorBoundary resetKey={config} onUndo={undo}>
+      <CurrentView meta={meta} />
+    </ViewErrorBoundary>
   );
 };
 

@@ -6,6 +6,7 @@ import { monaco } from '../rules/monaco-setup.ts';
 import { useDesigner } from '../model/useDesigner.ts';
 import { configText } from '../model/config-file.ts';
 import { ProblemsPanel } from '../panels/ProblemsPanel.tsx';
+import { undrawableReason } from '../model/config-shape.ts';
 
 monaco.json.jsonDefaults.setDiagnosticsOptions({
   validate: true,
@@ -74,8 +75,14 @@ export const JsonView = () => {
               setSyntaxError(broken.message);
               return;
             }
+            const parsed: unknown = JSON.parse(value);
+            const reason = undrawableReason(parsed);
+            if (reason) {
+              setSyntaxError(`${reason} The canvas keeps the last config it could show.`);
+              return;
+            }
             setSyntaxError(undefined);
-            replaceConfig(JSON.parse(value) as AppConfig, { coalesce: 'json' });
+            replaceConfig(parsed as AppConfig, { coalesce: 'json' });
           }}
           options={{ minimap: { enabled: false }, fontSize: 13, automaticLayout: true, tabSize: 2 }}
         />

@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { blankConfig, parseConfigText, templates, type AppConfig } from '@datastore-designer/schema';
 import { createProject, deleteProject, listProjects, type ProjectMeta } from '../model/project-storage.ts';
+import { undrawableReason } from '../model/config-shape.ts';
 import { fetchApps, fetchLiveConfig, loadConnection } from '../model/runtime-client.ts';
 
 /** Opens a project by putting its id in the address. */
@@ -66,14 +67,13 @@ export const StartScreen = () => {
       return;
     }
     // A config with problems still opens: the Problems panel then shows what to fix.
-    const config = JSON.parse(text) as AppConfig;
-    if (typeof config !== 'object' || config === null || typeof config.datastores !== 'object') {
-      setImportError(
-        `"${file.name}" does not look like a Datastore Designer config (it has no "datastores").`,
-      );
+    const config: unknown = JSON.parse(text);
+    const reason = undrawableReason(config);
+    if (reason) {
+      setImportError(`"${file.name}" cannot be opened: ${reason}`);
       return;
     }
-    startFrom(file.name.replace(/\.json$/i, ''), config);
+    startFrom(file.name.replace(/\.json$/i, ''), config as AppConfig);
   };
 
   return (
