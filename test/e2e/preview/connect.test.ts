@@ -137,6 +137,11 @@ describe('connect()', () => {
     });
     expect((await stranger.whenStatus('refused')).httpStatus).toBe(404);
 
+    const forger = await client(runtime, { app, datastore: 'board', instance: 'main', token: 'not.a.token' });
+    const forged = await forger.whenStatus('refused');
+    expect(forged.httpStatus).toBe(401);
+    expect(forged.reason).not.toBe('');
+
     const admin = await client(runtime, {
       app,
       datastore: 'staff',
