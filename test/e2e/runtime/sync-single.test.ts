@@ -159,3 +159,23 @@ test('propagation and convergence times stay small (measured over 40 writes each
   expect(summary.propagationP50).toBeLessThan(250);
   expect(summary.convergenceP50).toBeLessThan(250);
 });
+
+test('refused creates do not grow the instance: 2,000 forged rows leave its storage as it was', async () => {
+  const base = '/api/apps/syncapp/datastores/board/instances/main';
+  const stats = async () =>
+    (await api<{ rows: Record<string, number>; bytes: number }>(runtime, 'GET', `${base}/stats`)).body;
+  const before = await stats();
+  const spammer = await connect('spammer');
+  spammer.store.transaction(() => {
+    for (let index = 0; index < 2000; index++)
+      spammer.store.setRow('notes', `spam${index}`, { text: 'x', author: 'nobody' });
+  });
+  await waitFor(() => spammer.notices.length === 2000, '2,000 notices', 15_000);
+  await waitFor(
+    () => spammer.store.getRowIds('notes').every((id) => !id.startsWith('spam')),
+    'the spam to vanish',
+  );
+  const after = await stats();
+  expect(after.rows).toEqual(before.rows);
+  expect(after.bytes).toBe(before.bytes);
+});
