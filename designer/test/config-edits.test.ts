@@ -69,6 +69,16 @@ describe('config edits', () => {
     expect(Object.keys(config.datastores.board?.tables[table]?.rules ?? {})).toEqual(['create', 'delete']);
   });
 
+  it("renames a field in its table's rules too", () => {
+    const config = todo();
+    const rules = config.datastores.board?.tables.todos?.rules ?? {};
+    rules.update = 'row.author == user.id && newRow.author == user.id && has(row.authorNote)';
+    renameField(config, 'board', 'todos', 'author', 'owner');
+    expect(config.datastores.board?.tables.todos?.rules?.update).toBe(
+      'row.owner == user.id && newRow.owner == user.id && has(row.authorNote)',
+    );
+  });
+
   it('turns words into ids', () => {
     expect(toId('Due date')).toBe('dueDate');
     expect(toId('  42 Things!')).toBe('things');

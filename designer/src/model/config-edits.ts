@@ -145,10 +145,15 @@ export const addField = (config: AppConfig, ds: string, table: string, base = 'n
   return id;
 };
 
-/** Renames a field of a table. */
+/** Renames a field of a table, and `row.<field>` / `newRow.<field>` in the table's rules with it. */
 export const renameField = (config: AppConfig, ds: string, table: string, from: string, to: string): void => {
   const target = tableOf(config, ds, table);
   target.fields = renameKey(target.fields, from, to);
+  const mention = new RegExp(`\\b(row|newRow)\\.${from}\\b`, 'g');
+  for (const kind of ['create', 'update', 'delete'] as const) {
+    const rule = target.rules?.[kind];
+    if (rule !== undefined && target.rules) target.rules[kind] = rule.replace(mention, `$1.${to}`);
+  }
 };
 
 /** Deletes a field of a table. */
