@@ -72,12 +72,13 @@ const outcomeOf = (trace: PaneTraceEntry[], index: number, now: number): string 
   return now - sent.at >= ACCEPTED_AFTER_MS ? ' — accepted' : ' — waiting for the server';
 };
 
-const traceWords = (
-  { event, writers }: PaneTraceEntry,
-  users: SimulatedUser[],
-  me: SimulatedUser,
-  outcome: string,
-) => {
+const SOURCE_WORDS = {
+  echo: 'the server, confirming my change',
+  undo: 'the server, undoing my refused change',
+  server: 'the server',
+} as const;
+
+const traceWords = ({ event, sources }: PaneTraceEntry, users: SimulatedUser[], outcome: string) => {
   if (event.kind === 'rejected' && event.rejection) {
     return `✕ refused by the server: ${event.rejection.table} “${event.rejection.row}” (${event.rejection.rule})`;
   }
@@ -86,10 +87,10 @@ const traceWords = (
     .join('; ');
   if (event.direction === 'sent') return `↑ sent: ${rows}${outcome}`;
   const from = new Set(
-    writers.map((writer) =>
-      writer === me.key
-        ? 'the server, undoing my refused change'
-        : (users.find((user) => user.key === writer)?.name ?? 'the server'),
+    sources.map((source) =>
+      source.kind === 'person'
+        ? (users.find((user) => user.key === source.who)?.name ?? 'someone')
+        : SOURCE_WORDS[source.kind],
     ),
   );
   return `↓ received: ${rows} — from ${[...from].join(', ')}`;
@@ -244,7 +245,7 @@ export const UserPanel = ({
               data-direction={entry.event.direction}
             >
               <span className="dd-muted">{new Date(entry.event.at).toLocaleTimeString()}</span>{' '}
-              {traceWords(entry, users, user, outcomeOf(trace, index, now))}
+              {traceWords(entry, users, outcomeOf(trace, index, now))}
             </li>
           ))}
         </ol>

@@ -9,6 +9,9 @@ export interface ChangeLatency {
   reached: Record<string, number>;
 }
 
+/** Where a received row came from, as far as the preview can tell. */
+export type TraceSource = { kind: 'person'; who: string } | { kind: 'echo' | 'undo' | 'server' };
+
 interface PendingWrite {
   writer: string;
   value: unknown;
@@ -33,18 +36,19 @@ export class LatencyTracker {
   }
 
   /**
-   * Who in this preview wrote these received cells: the person whose pending write carried exactly these values;
-   * `me` when the cells undo my own write (the server correcting a refused change); undefined for the server.
+   * Where received cells came from: another person whose pending write carried exactly these values; my own write
+   * coming back (`echo`, e.g. with defaults filled); the server undoing my refused write (`undo`); or the server
+   * itself (the data API, or re-asserting a row after someone else's refused write).
    */
-  writerOf(me: string, table: string, row: string, cells: Record<string, unknown>): string | undefined {
-    let undoesMine = false;
+  sourceOf(me: string, table: string, row: string, cells: Record<string, unknown>): TraceSource {
+    let mine: 'echo' | 'undo' | undefined;
     for (const [cell, value] of Object.entries(cells)) {
       const pending = this.#pending.get(cellKey(table, row, cell));
       if (!pending) continue;
-      if (pending.value === value && pending.writer !== me) return pending.writer;
-      if (pending.writer === me && pending.value !== value) undoesMine = true;
+      if (pending.writer !== me && pending.value === value) return { kind: 'person', who: pending.writer };
+      if (pending.writer === me) mine = pending.value === value ? (mine ?? 'echo') : 'undo';
     }
-    return undoesMine ? me : undefined;
+    return { kind: mine ?? 'server' };
   }
 
   /** Watches a user's store for cells written by someone else; returns a function that stops watching. */

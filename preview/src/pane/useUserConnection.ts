@@ -4,14 +4,14 @@ import { useEffect, useState } from 'react';
 import { connect, type Connection, type StatusDetail } from '../connect.ts';
 import type { Rejection } from '../rejection-notice.ts';
 import type { TraceEvent } from '../wire-trace.ts';
-import type { LatencyTracker } from './latency-tracker.ts';
+import type { LatencyTracker, TraceSource } from './latency-tracker.ts';
 import { mintUserToken, type PreviewRuntime } from './preview-api.ts';
 import type { SimulatedUser } from './simulated-users.ts';
 
 /** A frame in a user's trace, with who in the preview wrote the rows it brought (per row, '' for the server). */
 export interface PaneTraceEntry {
   event: TraceEvent;
-  writers: (string | undefined)[];
+  sources: TraceSource[];
 }
 
 /** What the pane shows about one user's client. */
@@ -89,13 +89,13 @@ export const useUserConnection = (target: UserConnectionTarget): UserConnectionS
         created.addTraceListener((event) => {
           if (event.kind === 'check') return;
           // Attribute now: a later write to the same row must not change who this frame came from.
-          const writers =
+          const sources =
             event.direction === 'received'
-              ? event.rows.map((row) => tracker.writerOf(user.key, row.table, row.row, row.cells))
+              ? event.rows.map((row) => tracker.sourceOf(user.key, row.table, row.row, row.cells))
               : [];
           setState((current) => ({
             ...current,
-            trace: [{ event, writers }, ...current.trace].slice(0, MAX_TRACE),
+            trace: [{ event, sources }, ...current.trace].slice(0, MAX_TRACE),
           }));
         }),
         tracker.observe(user.key, created.untypedStore),

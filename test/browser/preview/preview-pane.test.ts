@@ -111,6 +111,8 @@ describe('PreviewPane', () => {
     await poll(() => trace('bob')).toContain('— refused');
     expect(await trace('bob')).toContain('refused by the server');
     expect(await trace('bob')).toContain('— from Alice');
+    expect(await trace('bob')).toContain('— from the server, undoing my refused change');
+    expect(await trace('alice')).toContain('— from the server, confirming my change');
   });
 
   test('edits made offline merge when the person comes back online', async () => {
