@@ -89,6 +89,7 @@ export const TablePanel = ({ table, highlightRule }: { table: string; highlightR
       </button>
 
       <h3>Who can do what</h3>
+      {inactive && <p className="note">{inactive}</p>}
       {ROW_RULES.map((kind) => (
         <RuleEditor
           key={kind}
@@ -96,7 +97,6 @@ export const TablePanel = ({ table, highlightRule }: { table: string; highlightR
           expression={config.rules?.[kind]}
           table={config}
           instances={ds.instances}
-          inactiveReason={inactive}
           highlighted={highlightRule === kind}
           onChange={(expression, coalesce) =>
             change((draft) => setRowRule(draft, datastore, table, kind, expression), { coalesce })

@@ -193,6 +193,7 @@ describe('designer in Chromium', () => {
     await page.locator('.find-widget .replace-part textarea').fill('"groups"');
     await page.locator('.find-widget .replace-part [aria-label^="Replace All"]').click();
     await page.keyboard.press('Escape');
+    await shoot(page, 'json');
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Design' }).click();
     await page.locator('.react-flow__node[data-id="groups"]').waitFor();
     expect(await tableNames()).toEqual(['groups', 'tags', 'todos']);
