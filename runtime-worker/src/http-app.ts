@@ -82,8 +82,7 @@ const validIds = (): MiddlewareHandler<AppEnv> => async (c, next) => {
 export const createHttpApp = () => {
   const app = new Hono<AppEnv>();
 
-  app.use(
-    '/api/*',
+  const corsFor = () =>
     cors({
       origin: (origin, c: AppContext) => {
         const allowed = (c.env.ALLOWED_ORIGINS ?? '')
@@ -95,8 +94,12 @@ export const createHttpApp = () => {
       allowHeaders: ['Authorization', 'Content-Type', 'If-Match'],
       allowMethods: ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS'],
       maxAge: 600,
-    }),
-  );
+    });
+  app.use('/api/*', corsFor());
+  // Browsers on allowed origins read why a socket was refused from the same URL without Upgrade.
+  // Not on the upgrade itself: WebSockets are not subject to CORS, and a 101's headers cannot be changed.
+  const syncCors = corsFor();
+  app.use('/sync/*', (c, next) => (c.req.header('upgrade') ? next() : syncCors(c, next)));
   app.use('/api/apps/:app/*', validIds());
   app.use('/api/apps/:app/datastores/:ds/*', validIds());
   app.use('/sync/:app/:ds/*', validIds());

@@ -59,3 +59,11 @@ test('unknown API routes and bad JSON bodies get JSON errors', async () => {
   });
   expect(bad.status).toBe(400);
 });
+
+test('a refusal reason on the sync URL is readable from an allowed origin', async () => {
+  const response = await SELF.fetch('http://runtime.test/sync/nope/board/main', {
+    headers: { origin: 'https://app.example' },
+  });
+  expect(response.status).toBe(404);
+  expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example');
+});

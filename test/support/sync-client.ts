@@ -41,9 +41,9 @@ export const userToken = async (
     .sign(new TextEncoder().encode(options.secret ?? runtime.authSecret));
 
 /** Opens a socket to a sync URL and resolves once it is open (rejects with the HTTP status when refused). */
-export const openSocket = (url: string): Promise<WebSocket> =>
+export const openSocket = (url: string, origin?: string): Promise<WebSocket> =>
   new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
+    const socket = new WebSocket(url, origin ? { origin } : {});
     socket.once('open', () => resolve(socket));
     socket.once('unexpected-response', (_request, response) => {
       reject(new Error(`refused with ${response.statusCode}`));

@@ -98,7 +98,8 @@ test('malformed frames, oversized messages and floods close only the offending s
   const token = await userToken(runtime, { sub: 'bad' });
   const url = `${runtime.wsUrl}/sync/robust/board/main?token=${token}`;
 
-  const malformed = await openSocket(url);
+  // As browsers do, this one sends an Origin header with its upgrade.
+  const malformed = await openSocket(url, 'https://somewhere.example');
   const malformedClosed = new Promise<number>((resolve) => malformed.once('close', resolve));
   malformed.send('this is not a tinybase frame');
   expect(await malformedClosed).toBe(1007);
