@@ -77,6 +77,18 @@ const stopGroup = async (child: ChildProcess): Promise<void> => {
   }
 };
 
+// Groups still running when the test process exits (a crash, a timeout) are killed with it.
+const running = new Set<number>();
+process.once('exit', () => {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+});
+
 /** Starts `wrangler dev` with the local settings on a free port and resolves once it answers. */
 export const startRuntime = async (options: RuntimeOptions = {}): Promise<Runtime> => {
   const ownPersistDir = options.persistDir === undefined;
@@ -113,6 +125,11 @@ export const startRuntime = async (options: RuntimeOptions = {}): Promise<Runtim
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', FORCE_COLOR: '0' },
     });
     child = started;
+    if (started.pid !== undefined) {
+      const pid = started.pid;
+      running.add(pid);
+      started.once('exit', () => running.delete(pid));
+    }
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-20_000);
       // RUNTIME_LOG=1 shows the runtime's own log while debugging a test.

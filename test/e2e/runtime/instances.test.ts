@@ -118,6 +118,10 @@ describe('multi', () => {
     );
     expect((await refusal('nope/main', token)).status).toBe(404);
     expect((await refusal('games/x', 'forged.token.here')).status).toBe(401);
+    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"alice"}').toString('base64url')}.`;
+    expect((await refusal('personal/me', none)).body.code).toBe('invalid_token');
+    const expired = await userToken(runtime, { sub: 'alice' }, { expiresInSeconds: -5 });
+    expect((await refusal('personal/me', expired)).status).toBe(401);
   });
 
   test('create, list, members, join, leave, removal (4003) and delete (4004)', async () => {
