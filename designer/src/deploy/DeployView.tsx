@@ -78,7 +78,13 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
           text: `The runtime found ${outcome.problems.length} problem(s). They are listed in the Problems panel.`,
         });
       } else {
-        setStatus({ kind: 'confirm', text: outcome.message });
+        // The runtime's own words speak to programmers (`?force=true`); say what it means instead.
+        setStatus({
+          kind: 'confirm',
+          text: diff.destructive
+            ? 'The runtime checked: this deploy removes data people may already have stored (marked above). Deploy anyway?'
+            : `The runtime asks for a confirmation: ${outcome.message}`,
+        });
       }
     } catch (error) {
       setStatus({ kind: 'error', text: (error as Error).message });
