@@ -149,10 +149,10 @@ describe('PreviewPane', () => {
     await userColumn(page, 'sam').locator('.dd-rejection').first().waitFor();
     await userColumn(page, 'bob').locator('details.dd-trace summary').click();
     await userColumn(page, 'sam').locator('details.dd-trace summary').click();
+    const samTrace = () => userColumn(page!, 'sam').locator('details.dd-trace').textContent();
+    await poll(samTrace).toContain('— refused');
+    await poll(samTrace).toContain('— accepted');
     // The committed docs image changes only when asked (SCREENSHOTS=1), so test runs leave the tree clean.
-    await poll(() => userColumn(page!, 'sam').locator('details.dd-trace').textContent()).toContain(
-      '— refused',
-    );
     const path = process.env.SCREENSHOTS
       ? resolve(docsDir, 'preview-three-users.png')
       : resolve(tmpdir(), `preview-three-users-${process.pid}.png`);
