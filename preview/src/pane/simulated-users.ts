@@ -22,8 +22,9 @@ export const PRESETS: Record<PresetId, { label: string; user: Omit<SimulatedUser
   admin: { label: 'Admin', user: { name: 'Ada', sub: 'ada', roles: ['admin'], tenant: 'acme' } },
 };
 
-/** The fewest and most people the preview shows side by side. */
+/** The fewest people the preview shows side by side: sync needs someone to sync with. */
 export const MIN_USERS = 2;
+/** The most people the preview shows side by side. */
 export const MAX_USERS = 6;
 
 let keyCounter = 0;

@@ -1,6 +1,6 @@
 // Unit tests of reading rejection notices out of raw sync frames, in both shapes the runtime may send.
 import { describe, expect, test } from 'vitest';
-import { parseRejectionNotice } from './rejection-notice.ts';
+import { parseRejectionNotice } from '../src/index.ts';
 
 const notice = {
   table: 'notes',
