@@ -48,6 +48,9 @@ interface PendingRequest {
 type TablesContent = Record<string, Record<string, Row>>;
 
 const PULL_TIMEOUT_MS = 5000;
+// TinyBase's own bound: its store drops changes stamped further ahead than this.
+const MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000;
+const HLC = /^[-0-9A-Z_a-z]{16}$/;
 const EMPTY_TABLES: TablesStamp = [{}, ''];
 const EMPTY_VALUES: ValuesStamp = [{}, ''];
 
@@ -105,8 +108,12 @@ export class InstanceObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#limits = limitsFrom(env as unknown as Record<string, unknown>);
-    const [getNextHlc, seenHlc] = getHlcFunctions(ctx.id.toString());
-    this.#clock = { next: getNextHlc, seen: seenHlc };
+    const [getNextHlc, seenHlc, , decodeHlc] = getHlcFunctions(ctx.id.toString());
+    this.#clock = {
+      next: getNextHlc,
+      seen: seenHlc,
+      valid: (hlc) => HLC.test(hlc) && decodeHlc(hlc)[0] <= Date.now() + MAX_CLOCK_AHEAD_MS,
+    };
     void ctx.blockConcurrencyWhile(() => this.#open());
   }
 

@@ -35,6 +35,11 @@ export interface GateContext {
 export interface GateClock {
   seen(hlc: string): void;
   next(): string;
+  /**
+   * Whether an incoming stamp is a well-formed HLC at most a few minutes ahead. A stamp from far in the future
+   * would win every later write (and TinyBase's store would silently drop the whole change), so it is refused.
+   */
+  valid(hlc: string): boolean;
 }
 
 /**
@@ -66,17 +71,25 @@ const storedValues = (store: MergeableStore): Record<string, Stamp<unknown>> =>
 
 /** Every stamp in a message, so corrections can be stamped later than all of them. */
 const seeAll = (clock: GateClock, changes: MergeableChanges): void => {
+  const see = (hlc: string | undefined) => {
+    if (hlc && clock.valid(hlc)) clock.seen(hlc);
+  };
   const [[tables, tablesHlc], [values, valuesHlc]] = changes;
-  clock.seen(later(tablesHlc, valuesHlc));
+  see(tablesHlc);
+  see(valuesHlc);
   for (const [rows, tableHlc] of Object.values(tables)) {
-    if (tableHlc) clock.seen(tableHlc);
+    see(tableHlc);
     for (const [cells, rowHlc] of Object.values(rows)) {
-      if (rowHlc) clock.seen(rowHlc);
-      for (const [, cellHlc] of Object.values(cells)) if (cellHlc) clock.seen(cellHlc);
+      see(rowHlc);
+      for (const [, cellHlc] of Object.values(cells)) see(cellHlc);
     }
   }
-  for (const [, valueHlc] of Object.values(values)) if (valueHlc) clock.seen(valueHlc);
+  for (const [, valueHlc] of Object.values(values)) see(valueHlc);
 };
+
+/** A container's stamp as the client sent it when valid, else the latest of the stamps inside it. */
+const containerHlc = (clock: GateClock, incoming: string | undefined, inside: string): string =>
+  incoming && clock.valid(incoming) ? later(incoming, inside) : inside;
 
 const operationOf = (before: Row | undefined, incoming: Record<string, unknown>): Rejection['operation'] => {
   const existed = before !== undefined && Object.keys(before).length > 0;
@@ -102,7 +115,7 @@ export const judgeChanges = (
   const corrected: Record<string, Stamp<RowStamps>> = {};
   const senderCorrected: Record<string, Stamp<RowStamps>> = {};
   const rejections: Rejection[] = [];
-  let acceptedHlc = incomingTablesHlc ?? '';
+  let acceptedHlc = incomingTablesHlc && clock.valid(incomingTablesHlc) ? incomingTablesHlc : '';
   let correctionHlc = '';
   let senderHlc = '';
 
@@ -126,7 +139,13 @@ export const judgeChanges = (
       }
       let rejection: Omit<Rejection, 'table' | 'row' | 'cells' | 'operation'> | undefined;
       let defaults: Row = {};
-      if (table === undefined || table.serverOnly) {
+      if (cellIds.some((cellId) => !clock.valid(newer[cellId]?.[1] ?? ''))) {
+        rejection = {
+          rule: 'schema',
+          expression: '',
+          reason: 'The change carries a malformed time stamp or one from the future: check the device clock.',
+        };
+      } else if (table === undefined || table.serverOnly) {
         rejection = {
           rule: 'unknownTable',
           expression: '',
@@ -153,13 +172,15 @@ export const judgeChanges = (
 
       if (rejection === undefined) {
         const cells: CellStamps = { ...newer };
-        let rowHlc = incomingRowHlc ?? '';
+        let insideHlc = '';
+        for (const [, cellHlc] of Object.values(newer)) insideHlc = later(insideHlc, cellHlc);
         for (const [cellId, value] of Object.entries(defaults)) {
           const hlc = clock.next();
           cells[cellId] = [value, hlc];
-          rowHlc = later(rowHlc, hlc);
+          insideHlc = later(insideHlc, hlc);
         }
-        const tableStamp = (acceptedTables[tableId] ??= [{}, incomingTableHlc ?? '']);
+        const rowHlc = containerHlc(clock, incomingRowHlc, insideHlc);
+        const tableStamp = (acceptedTables[tableId] ??= [{}, containerHlc(clock, incomingTableHlc, '')]);
         tableStamp[0][rowId] = [cells, rowHlc];
         tableStamp[1] = later(tableStamp[1], rowHlc);
         acceptedHlc = later(acceptedHlc, rowHlc);

@@ -47,3 +47,54 @@ test('the sync URL without Upgrade answers the refusal status with a JSON reason
   expect(response.status).toBe(401);
   expect(await response.json()).toMatchObject({ code: 'token_required' });
 });
+
+test('the hub judges each message by the user in the socket attachment, not by memory', async () => {
+  const config = {
+    format: 1,
+    datastores: {
+      board: {
+        instances: 'single',
+        sync: 'twoWay',
+        tables: {
+          notes: { fields: { author: { type: 'string' } }, rules: { create: 'newRow.author == user.id' } },
+        },
+      },
+    },
+  };
+  await SELF.fetch('http://runtime.test/api/apps/judge/config', {
+    method: 'PUT',
+    headers: admin,
+    body: JSON.stringify(config),
+  });
+  const { token } = await (
+    await SELF.fetch('http://runtime.test/api/dev/token', { method: 'POST', body: '{"sub":"ann"}' })
+  ).json<{ token: string }>();
+  const response = await SELF.fetch(`http://runtime.test/sync/judge/board/main?token=${token}`, {
+    headers: { upgrade: 'websocket' },
+  });
+  const socket = response.webSocket as WebSocket;
+  socket.accept();
+  const frames: string[] = [];
+  socket.addEventListener('message', (event) => frames.push(String(event.data)));
+  const stub = env.INSTANCE.get(env.INSTANCE.idFromName(JSON.stringify(['judge', 'board', 'main'])));
+  // What a woken object would read: change the attachment, as if the object had lost its memory meanwhile.
+  await runInDurableObject(stub, (_object, state) => {
+    const [ws] = state.getWebSockets();
+    const attached = ws?.deserializeAttachment() as SocketFacts;
+    ws?.serializeAttachment({ ...attached, user: { id: 'mallory', roles: [], tenant: '' } });
+  });
+  const stamp = '0000000000000000';
+  socket.send(
+    `\n["t1",3,[[{"notes":[{"n1":[{"author":["ann","${stamp}"]},"${stamp}"]},"${stamp}"]},"${stamp}"],[{},""],1]]`,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const notice = frames.find((frame) => frame.includes('"rejected"'));
+  expect(notice).toBeDefined();
+  expect(JSON.parse(notice!.slice(notice!.indexOf('\n') + 1))[2][0].rejected[0]).toMatchObject({
+    table: 'notes',
+    row: 'n1',
+    operation: 'create',
+    rule: 'create',
+  });
+  socket.close();
+});

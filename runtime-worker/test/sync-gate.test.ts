@@ -32,8 +32,12 @@ const context = (id: string) => ({
   now: Date.now(),
 });
 const clockFor = (id: string): GateClock => {
-  const [next, seen] = getHlcFunctions(id);
-  return { next, seen };
+  const [next, seen, , decode] = getHlcFunctions(id);
+  return {
+    next,
+    seen,
+    valid: (hlc) => /^[-0-9A-Z_a-z]{16}$/.test(hlc) && decode(hlc)[0] <= Date.now() + 300_000,
+  };
 };
 const changesOf = (store: ReturnType<typeof createMergeableStore>, act: () => void): MergeableChanges => {
   let changes: MergeableChanges | undefined;
@@ -106,4 +110,15 @@ test('older cells are ignored, not refused; wrong types are refused by the schem
   const wrong = changesOf(later, () => later.setCell('notes', 'n', 'votes', 'many'));
   const result = judgeChanges(server, wrong, context('ann'), clockFor('server'));
   expect(result.rejections).toMatchObject([{ rule: 'schema', operation: 'update' }]);
+});
+
+test('stamps from the future are refused, and do not move the server clock', () => {
+  const server = createMergeableStore('server');
+  const future = createMergeableStore('future', () => Date.now() + 3_600_000);
+  const changes = changesOf(future, () => future.setRow('notes', 'f', { text: 'from 2099', author: 'ann' }));
+  const clock = clockFor('server');
+  const result = judgeChanges(server, changes, context('ann'), clock);
+  expect(result.rejections).toMatchObject([{ rule: 'schema', row: 'f' }]);
+  expect(result.accepted).toBeUndefined();
+  expect(clock.next() < (changes[0][0].notes?.[0].f?.[0].text?.[1] ?? '')).toBe(true);
 });
