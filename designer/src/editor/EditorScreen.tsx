@@ -31,7 +31,11 @@ export const EditorScreen = ({ meta, initialConfig }: { meta: ProjectMeta; initi
     const unsubscribe = store.subscribe((state, previous) => {
       if (state.config === previous.config) return;
       clearTimeout(timer);
-      timer = setTimeout(() => saveDraft(meta.id, state.config), 250);
+      if (state.saved) state.setSaved(false);
+      timer = setTimeout(() => {
+        saveDraft(meta.id, store.getState().config);
+        store.getState().setSaved(true);
+      }, 250);
     });
     return () => {
       clearTimeout(timer);

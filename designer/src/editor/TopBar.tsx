@@ -24,6 +24,7 @@ export const TopBar = ({ meta }: { meta: ProjectMeta }) => {
   const canRedo = useDesigner((s) => s.future.length > 0);
   const { undo, redo, setView, setDatastore, change } = useDesigner((s) => s);
   const problems = useProblems();
+  const saved = useDesigner((s) => s.saved);
   const isMac = navigator.platform.toLowerCase().includes('mac');
   const mod = isMac ? '⌘' : 'Ctrl+';
 
@@ -82,6 +83,9 @@ export const TopBar = ({ meta }: { meta: ProjectMeta }) => {
         ))}
       </nav>
       <div className="topbar-actions">
+        <span className="save-state muted" title="Your draft is kept in this browser as you work">
+          {saved ? 'Saved' : 'Saving…'}
+        </span>
         <button type="button" className="ghost" disabled={!canUndo} onClick={undo} title={`Undo (${mod}Z)`}>
           ↶ Undo
         </button>

@@ -22,6 +22,9 @@ export interface DesignerState {
   future: AppConfig[];
   /** Problems the runtime reported on the last deploy, shown in the Problems panel until the next change. */
   serverProblems: ConfigProblem[];
+  /** Whether the draft on screen is written to this browser yet (autosave). */
+  saved: boolean;
+  setSaved: (saved: boolean) => void;
   /** Bumped when something asks the side panel to scroll to and focus the selection. */
   focusTick: number;
   /** Applies one model change (a copy of the config is passed to `edit`) and records it for undo. */
@@ -107,6 +110,8 @@ export const createDesignerStore = (projectId: string, config: AppConfig): Store
       future: [],
       serverProblems: [],
       focusTick: 0,
+      saved: true,
+      setSaved: (saved) => set({ saved }),
       change: (edit, options) => {
         const draft = structuredClone(get().config);
         edit(draft);

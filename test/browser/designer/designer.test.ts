@@ -193,7 +193,6 @@ describe('designer in Chromium', () => {
     await page.locator('.find-widget .replace-part textarea').fill('"groups"');
     await page.locator('.find-widget .replace-part [aria-label^="Replace All"]').click();
     await page.keyboard.press('Escape');
-    await shoot(page, 'json');
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Design' }).click();
     await page.locator('.react-flow__node[data-id="groups"]').waitFor();
     expect(await tableNames()).toEqual(['groups', 'tags', 'todos']);
@@ -205,11 +204,12 @@ describe('designer in Chromium', () => {
     await expect.poll(tableNames).toEqual(['lists', 'tags', 'todos']);
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'JSON' }).click();
     await expect.poll(() => page.locator('.json-editor .view-lines').textContent()).toContain('"lists"');
+    await shoot(page, 'json');
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Design' }).click();
   });
 
   it('keeps the draft across a reload', async () => {
-    await page.waitForTimeout(400);
+    await expect.poll(() => page.locator('.save-state').textContent()).toBe('Saved');
     await page.reload();
     await page.locator('.react-flow__node[data-id="tags"]').waitFor();
     expect(await tableNames()).toEqual(['lists', 'tags', 'todos']);

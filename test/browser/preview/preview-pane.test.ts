@@ -205,13 +205,14 @@ describe('PreviewPane', () => {
     await poll(() => rowIdsWith(page!, 'bob', 'items', 'name', 'Coffee')).toHaveLength(1);
   });
 
-  test('multi: create a space, invite someone, edit together', async () => {
+  test('multi: create a space, invite someone, let another join with the id, edit together', async () => {
     const config: AppConfig = {
       format: 1,
       datastores: {
         match: {
           instances: 'multi',
           sync: 'twoWay',
+          join: "user.tenant == 'globex'",
           tables: {
             moves: {
               fields: { square: { type: 'number', required: true }, by: { type: 'string', required: true } },
@@ -244,6 +245,14 @@ describe('PreviewPane', () => {
     await poll(() => rowIdsWith(page!, 'bob', 'moves', 'by', 'alice')).toHaveLength(1);
     await addRow(page, 'bob', 'moves', { square: '5' });
     await poll(() => rowIdsWith(page!, 'alice', 'moves', 'by', 'bob')).toHaveLength(1);
+
+    // Sam was not invited, but the join rule lets people of his organisation in with the id.
+    await page.locator('.dd-toolbar').getByRole('button', { name: 'Add', exact: true }).click();
+    const sam = userColumn(page, 'sam');
+    await sam.getByLabel('Sam space').selectOption(spaceId);
+    await sam.getByRole('button', { name: 'Join with the id' }).click();
+    await online('sam');
+    await poll(() => rowIdsWith(page!, 'sam', 'moves', 'by', 'bob')).toHaveLength(1);
   });
 
   test('perUser gives each person their own data, perTenant groups people by organisation, reset wipes it', async () => {
