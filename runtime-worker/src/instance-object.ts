@@ -519,10 +519,12 @@ export class InstanceObject extends DurableObject<Env> {
 
   async #scheduleExpiry(): Promise<void> {
     let next = 0;
+    // Sockets already past their expiry are being closed (they may linger in the list until closed).
+    const from = Date.now() + 50;
     for (const socket of this.ctx.getWebSockets()) {
       const attached = socket.deserializeAttachment() as SocketFacts | null;
-      if (attached && attached.expiresAt > 0 && (next === 0 || attached.expiresAt < next))
-        next = attached.expiresAt;
+      const expiresAt = attached?.expiresAt ?? 0;
+      if (expiresAt > from && (next === 0 || expiresAt < next)) next = expiresAt;
     }
     if (next > 0) await this.ctx.storage.setAlarm(next);
   }
