@@ -132,7 +132,9 @@ export const connect = async <Schema extends OptionalTablesSchema = NoTablesSche
   const userListeners = new Set<(userId: string, previousUserId: string) => void>();
   const emitRejection = (rejection: Rejection) => {
     for (const listener of [...rejectionListeners]) listener(rejection);
-    emitTrace({ at: rejection.at, direction: 'received', kind: 'rejected', rows: [], rejection });
+    // A write refused locally (read-only datastore) never crossed the wire, so it is no trace event.
+    if (!rejection.local)
+      emitTrace({ at: rejection.at, direction: 'received', kind: 'rejected', rows: [], rejection });
   };
   const emitTrace = (event: TraceEvent) => {
     for (const listener of [...traceListeners]) listener(event);
