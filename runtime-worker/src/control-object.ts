@@ -301,6 +301,9 @@ export class ControlObject extends DurableObject<Env> {
     const user = requester.user;
     let key: string;
     if (purpose === 'data') {
+      if (kind === 'single' && param !== 'main') {
+        return refuse(404, 'unknown_instance', 'This datastore has one instance, named "main".');
+      }
       key = param;
     } else if (kind === 'single') {
       if (param !== 'main')

@@ -67,3 +67,11 @@ test('a refusal reason on the sync URL is readable from an allowed origin', asyn
   expect(response.status).toBe(404);
   expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example');
 });
+
+test('a single datastore has only the instance "main"', async () => {
+  const other = await SELF.fetch('http://runtime.test/api/apps/news/datastores/news/instances/other/stats', {
+    headers: admin,
+  });
+  expect(other.status).toBe(404);
+  expect(await other.json()).toMatchObject({ code: 'unknown_instance' });
+});
