@@ -62,9 +62,13 @@ describe('configs', () => {
   });
 
   test('deploy, read, versions, If-Match, destructive changes and rollback', async () => {
-    expect((await api(runtime, 'PUT', '/api/apps/cfg/config', { body: base })).body).toEqual({ version: 1 });
+    const withLayout = { ...base, designer: { positions: { notes: { x: 10, y: 20 } } } };
+    expect((await api(runtime, 'PUT', '/api/apps/cfg/config', { body: withLayout })).body).toEqual({
+      version: 1,
+    });
     const read = await api<{ version: number; config: AppConfig }>(runtime, 'GET', '/api/apps/cfg/config');
     expect(read.body.version).toBe(1);
+    expect(read.body.config.designer).toEqual(withLayout.designer);
     expect(read.body.config.datastores.board?.instances).toBe('single');
 
     const stale = await api(runtime, 'PUT', '/api/apps/cfg/config', {
