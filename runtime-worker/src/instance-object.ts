@@ -21,6 +21,7 @@ import { CloseCode, limitsFrom, type Limits } from './settings.ts';
 import { judgeChanges, type GateClock, type Rejection } from './sync-gate.ts';
 import {
   formatFrame,
+  fragmentFrame,
   isContentHashes,
   isMergeableChanges,
   isTablesStamp,
@@ -375,7 +376,7 @@ export class InstanceObject extends DurableObject<Env> {
 
   #send(socket: WebSocket, frame: string): void {
     try {
-      socket.send(frame);
+      for (const piece of fragmentFrame(frame)) socket.send(piece);
     } catch {
       // The socket closed meanwhile; its close handler cleans up.
     }

@@ -108,3 +108,31 @@ export const isMergeableChanges = (value: unknown): value is MergeableChanges =>
 /** True when a body is a pair of content hashes. */
 export const isContentHashes = (value: unknown): value is [number, number] =>
   Array.isArray(value) && value.length === 2 && value.every((hash) => Number.isInteger(hash));
+
+/** Frames longer than this many characters (at most three bytes each) are sent in fragments. */
+export const MAX_FRAME_CHARS = 256 * 1024;
+
+const FRAGMENT_ID_ALPHABET = '-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * Splits a long frame into TinyBase's fragments (`S\n<id>\n<index>\n<total>\n<piece>`), which its client
+ * reassembles: one WebSocket message stays well under the platform's size limit whatever the store's size.
+ */
+export const fragmentFrame = (frame: string, maxChars = MAX_FRAME_CHARS): string[] => {
+  if (frame.length <= maxChars) return [frame];
+  const split = frame.indexOf('\n');
+  const peer = frame.slice(0, split);
+  const remainder = frame.slice(split + 1);
+  const pieces: string[] = [];
+  for (let start = 0; start < remainder.length;) {
+    let end = Math.min(start + maxChars, remainder.length);
+    // Never cut a surrogate pair in two.
+    const last = remainder.charCodeAt(end - 1);
+    if (end < remainder.length && last >= 0xd800 && last <= 0xdbff) end--;
+    pieces.push(remainder.slice(start, end));
+    start = end;
+  }
+  const random = crypto.getRandomValues(new Uint8Array(16));
+  const id = Array.from(random, (byte) => FRAGMENT_ID_ALPHABET[byte % 64]).join('');
+  return pieces.map((piece, index) => `${peer}\n${id}\n${index}\n${pieces.length}\n${piece}`);
+};

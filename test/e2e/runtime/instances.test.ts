@@ -297,4 +297,28 @@ describe('serverToClient and the server data API', () => {
       (await connect('news/main', await tokenFor('late'))).store.getMergeableContentHashes(),
     );
   });
+
+  test('large content reaches plain clients in fragments', async () => {
+    const rows = '/api/apps/inst/datastores/news/instances/main/tables/posts/rows';
+    const watcher = await connect('news/main', await tokenFor('watcher'));
+    const big = (letter: string) => letter.repeat(400_000);
+    for (const letter of ['a', 'b', 'c']) {
+      expect(
+        (await api(runtime, 'PUT', `${rows}/big-${letter}`, { body: { title: big(letter) } })).status,
+      ).toBe(200);
+    }
+    await waitFor(
+      () => watcher.store.getCell('posts', 'big-c', 'title') === big('c'),
+      'the relayed big rows',
+    );
+    const late = await connect('news/main', await tokenFor('late-reader'));
+    await waitFor(
+      () =>
+        ['a', 'b', 'c'].every(
+          (letter) => late.store.getCell('posts', `big-${letter}`, 'title') === big(letter),
+        ),
+      'a fresh client to receive 1.2 MB',
+    );
+    expect(late.socket.readyState).toBe(late.socket.OPEN);
+  });
 });
