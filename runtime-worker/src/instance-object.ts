@@ -345,8 +345,14 @@ export class InstanceObject extends DurableObject<Env> {
     this.#close(socket, CloseCode.invalidFrame, 'That was not a valid TinyBase sync message.');
   }
 
-  override webSocketClose(socket: WebSocket): void {
+  override webSocketClose(socket: WebSocket, code: number): void {
     this.#forgetSocket(socket);
+    // Answer the client's close, or it waits (about 10 s under workerd) and ends with 1006.
+    try {
+      socket.close(code >= 3000 || code === 1000 ? code : 1000, 'Closed.');
+    } catch {
+      // Already answered.
+    }
   }
 
   override webSocketError(socket: WebSocket): void {

@@ -170,3 +170,15 @@ test('data, refusals and their corrections survive a restart of wrangler dev', a
   expect(back.notices).toEqual([]);
   expect(store.getMergeableContentHashes()).toEqual(reader.store.getMergeableContentHashes());
 });
+
+test("a client's own close is answered at once", async () => {
+  await deploy('closing', configWith('true'));
+  const socket = await openSocket(
+    `${runtime.wsUrl}/sync/closing/board/main?token=${await userToken(runtime, { sub: 'x' })}`,
+  );
+  const started = performance.now();
+  const closed = new Promise<number>((resolve) => socket.once('close', resolve));
+  socket.close(1000);
+  expect(await closed).toBe(1000);
+  expect(performance.now() - started).toBeLessThan(2000);
+});
