@@ -96,6 +96,12 @@ test('a refused update and delete converge back to the server state', async () =
   expect(bob.notices.map((notice) => notice.operation)).toEqual(['update', 'delete']);
   await settle();
   expect(alice.store.getRow('notes', 'n2')).toEqual({ text: 'mine', author: 'alice', votes: 0 });
+  const snapshot = await api<[Record<string, Record<string, unknown>>, unknown]>(
+    runtime,
+    'GET',
+    '/api/apps/syncapp/datastores/board/instances/main/snapshot',
+  );
+  expect(snapshot.body[0].notes?.n2).toEqual({ text: 'mine', author: 'alice', votes: 0 });
   expect(bob.store.getMergeableContentHashes()).toEqual(alice.store.getMergeableContentHashes());
 });
 
