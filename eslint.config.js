@@ -39,7 +39,12 @@ export default tseslint.config(
   },
   {
     // Tools and runtimes that demand a default export: config files and the worker entry.
-    files: ['**/*.config.{ts,js,mjs}', 'eslint.config.js', 'runtime-worker/src/index.ts'],
+    files: [
+      '**/*.config.{ts,js,mjs}',
+      'eslint.config.js',
+      'runtime-worker/src/index.ts',
+      'test/bench/worker/bench-worker.ts',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

@@ -1,0 +1,295 @@
+// `npm run bench`: measures the enforced runtime against bare TinyBase in the same wrangler dev, as ratios.
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { SignJWT } from 'jose';
+import { createMergeableStore, type MergeableStore } from 'tinybase';
+import { createWsSynchronizer } from 'tinybase/synchronizers/synchronizer-ws-client';
+import { WebSocket } from 'ws';
+import { compileRule, type AppConfig } from '@datastore-designer/schema';
+import { startRuntime, type Runtime } from '../support/runtime.ts';
+
+const APP = 'bench';
+const CLIENT_COUNTS = [2, 20, 100];
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
+const BURST = Number(process.env.BENCH_BURST ?? 2000);
+const MULTI_INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1000);
+
+const config: AppConfig = {
+  format: 1,
+  datastores: {
+    board: {
+      instances: 'single',
+      sync: 'twoWay',
+      tables: {
+        cells: {
+          fields: { v: { type: 'number', required: true }, by: { type: 'string', required: true } },
+          rules: { create: 'newRow.by == user.id', update: 'row.by == user.id', delete: 'row.by == user.id' },
+        },
+      },
+    },
+    games: {
+      instances: 'multi',
+      sync: 'twoWay',
+      tables: {
+        moves: { fields: { x: { type: 'number' } }, rules: { create: 'user.id in instance.members' } },
+      },
+    },
+  },
+};
+
+interface Client {
+  store: MergeableStore;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+const tokenFor = (runtime: Runtime, sub: string) =>
+  new SignJWT({ sub })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setExpirationTime('2h')
+    .sign(new TextEncoder().encode(runtime.authSecret));
+
+const admin = async (runtime: Runtime, method: string, path: string, body?: unknown) => {
+  const response = await fetch(`${runtime.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${runtime.adminToken}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json() as Promise<Record<string, unknown>>;
+};
+
+const connectClient = async (url: string): Promise<Client> => {
+  const store = createMergeableStore();
+  const socket = new WebSocket(url);
+  await new Promise<void>((opened, failed) => {
+    socket.once('open', () => opened());
+    socket.once('error', failed);
+    socket.once('unexpected-response', (_request, response) =>
+      failed(new Error(`refused: ${response.statusCode}`)),
+    );
+  });
+  const synchronizer = await createWsSynchronizer(store, socket as never, 1);
+  await synchronizer.startSync();
+  return {
+    store,
+    stop: async () => {
+      await synchronizer.destroy();
+    },
+  };
+};
+
+/** Waits until `check` is true, listening to the store rather than polling it. */
+const until = (store: MergeableStore, check: () => boolean, timeoutMs = 10_000): Promise<void> =>
+  new Promise((done, failed) => {
+    if (check()) return done();
+    const timer = setTimeout(() => {
+      store.delListener(listener);
+      failed(new Error('timed out waiting for a change to arrive'));
+    }, timeoutMs);
+    const listener = store.addDidFinishTransactionListener(() => {
+      if (!check()) return;
+      clearTimeout(timer);
+      store.delListener(listener);
+      done();
+    });
+  });
+
+interface Propagation {
+  p50: number;
+  p99: number;
+}
+
+/** A writes its own row ROUNDS times; B's arrival time of each value, with all `clients` connected. */
+const measurePropagation = async (urls: string[]): Promise<Propagation> => {
+  const clients: Client[] = [];
+  for (const url of urls) clients.push(await connectClient(url));
+  const a = clients[0]!;
+  const b = clients[clients.length - 1]!;
+  const samples: number[] = [];
+  a.store.setRow('cells', 'a', { v: -1, by: 'a' });
+  await until(b.store, () => b.store.getCell('cells', 'a', 'v') === -1);
+  for (let round = 0; round < ROUNDS; round++) {
+    const arrived = until(b.store, () => b.store.getCell('cells', 'a', 'v') === round);
+    const start = performance.now();
+    a.store.setCell('cells', 'a', 'v', round);
+    await arrived;
+    samples.push(performance.now() - start);
+  }
+  await Promise.all(clients.map((client) => client.stop()));
+  samples.sort((x, y) => x - y);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+};
+
+/** A writes BURST rows as fast as it can; how many per second reach B. */
+const measureThroughput = async (urlA: string, urlB: string): Promise<number> => {
+  const a = await connectClient(urlA);
+  const b = await connectClient(urlB);
+  const start = performance.now();
+  const arrived = until(b.store, () => b.store.getRowCount('burst') >= BURST, 120_000);
+  for (let i = 0; i < BURST; i++) a.store.setRow('burst', `r${i}`, { v: i, by: 'a' });
+  await arrived;
+  const perSecond = BURST / ((performance.now() - start) / 1000);
+  await Promise.all([a.stop(), b.stop()]);
+  return perSecond;
+};
+
+/** Creates MULTI_INSTANCES multi instances and syncs one client with each once. */
+const measureInstances = async (runtime: Runtime): Promise<number> => {
+  const token = await tokenFor(runtime, 'owner');
+  const start = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < MULTI_INSTANCES) {
+      next++;
+      const { id } = await admin(runtime, 'POST', `/api/apps/${APP}/datastores/games/instances`, {
+        owner: 'owner',
+      });
+      const client = await connectClient(`${runtime.wsUrl}/sync/${APP}/games/${String(id)}?token=${token}`);
+      client.store.setRow('moves', 'm', { x: 1 });
+      await client.stop();
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return (performance.now() - start) / 1000;
+};
+
+/** Microseconds per evaluation of a compiled rule, and of the same check written as plain JavaScript. */
+const measureRules = (): { rule: number; plain: number } => {
+  const rule = compileRule(
+    "row.by == user.id || 'admin' in user.roles",
+    'update',
+    config.datastores.board!.tables.cells,
+  );
+  const context = {
+    user: { id: 'ada', roles: [], tenant: '' },
+    row: { v: 1, by: 'ada' },
+    newRow: {},
+    changed: [],
+    now: Date.now(),
+  };
+  const plain = (c: typeof context) => c.row.by === c.user.id || (c.user.roles as string[]).includes('admin');
+  const time = (run: () => unknown) => {
+    const count = 200_000;
+    for (let i = 0; i < 10_000; i++) run();
+    const start = performance.now();
+    for (let i = 0; i < count; i++) run();
+    return ((performance.now() - start) * 1000) / count;
+  };
+  return { rule: time(() => rule(context)), plain: time(() => plain(context)) };
+};
+
+const workerdMegabytes = (): number => {
+  try {
+    const lines = execSync('ps -C workerd -o rss=', { encoding: 'utf8' }).trim().split('\n');
+    return lines.reduce((sum, line) => sum + Number(line.trim() || 0), 0) / 1024;
+  } catch {
+    return NaN;
+  }
+};
+
+const main = async () => {
+  const rules = measureRules();
+  const runtime = await startRuntime({ config: 'test/bench/worker/wrangler.jsonc' });
+  const report: Record<string, unknown> = {};
+  const rows: string[][] = [];
+  const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  try {
+    await admin(runtime, 'PUT', `/api/apps/${APP}/config`, config);
+    const memoryIdle = workerdMegabytes();
+    const tokens = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => tokenFor(runtime, i === 0 ? 'a' : `u${i}`)),
+    );
+    for (const count of CLIENT_COUNTS) {
+      const ours = await measurePropagation(
+        tokens.slice(0, count).map((token) => `${runtime.wsUrl}/sync/${APP}/board/main?token=${token}`),
+      );
+      const bare = await measurePropagation(
+        Array.from({ length: count }, () => `${runtime.wsUrl}/baseline/room-${count}`),
+      );
+      const p50 = ours.p50 / bare.p50;
+      const p99 = ours.p99 / bare.p99;
+      report[`propagation${count}`] = { ours, bare, p50, p99 };
+      rows.push([
+        `A→B, ${count} clients, p50`,
+        `${ours.p50.toFixed(2)} ms`,
+        `${bare.p50.toFixed(2)} ms`,
+        `${p50.toFixed(2)}×`,
+        `≤ 1.1× ${verdict(p50 <= 1.1)}`,
+      ]);
+      rows.push([
+        `A→B, ${count} clients, p99`,
+        `${ours.p99.toFixed(2)} ms`,
+        `${bare.p99.toFixed(2)} ms`,
+        `${p99.toFixed(2)}×`,
+        `≤ 1.2× ${verdict(p99 <= 1.2)}`,
+      ]);
+    }
+    const config2 = structuredClone(config);
+    config2.datastores.board!.tables.burst = {
+      fields: { v: { type: 'number' }, by: { type: 'string' } },
+      rules: { create: 'newRow.by == user.id' },
+    };
+    await admin(runtime, 'PUT', `/api/apps/${APP}/config`, config2);
+    const oursRate = await measureThroughput(
+      `${runtime.wsUrl}/sync/${APP}/board/main?token=${tokens[0]}`,
+      `${runtime.wsUrl}/sync/${APP}/board/main?token=${tokens[1]}`,
+    );
+    const bareRate = await measureThroughput(
+      `${runtime.wsUrl}/baseline/burst`,
+      `${runtime.wsUrl}/baseline/burst`,
+    );
+    report.throughput = { ours: oursRate, bare: bareRate, ratio: oursRate / bareRate };
+    rows.push([
+      'accepted writes per second',
+      oursRate.toFixed(0),
+      bareRate.toFixed(0),
+      `${(oursRate / bareRate).toFixed(2)}×`,
+      `≥ 0.8× ${verdict(oursRate / bareRate >= 0.8)}`,
+    ]);
+    const seconds = await measureInstances(runtime);
+    report.instances = { count: MULTI_INSTANCES, seconds };
+    rows.push([
+      `${MULTI_INSTANCES} multi instances created and synced`,
+      `${seconds.toFixed(1)} s`,
+      '',
+      '',
+      `< 60 s ${verdict(seconds < 60)}`,
+    ]);
+    const memoryAfter = workerdMegabytes();
+    report.memory = { idleMegabytes: memoryIdle, afterMegabytes: memoryAfter };
+    rows.push([
+      'workerd memory (both processes)',
+      `${memoryAfter.toFixed(0)} MB`,
+      `idle ${memoryIdle.toFixed(0)} MB`,
+      '',
+      '',
+    ]);
+  } finally {
+    await runtime.stop();
+  }
+  report.rules = rules;
+  rows.push([
+    'rule evaluation',
+    `${rules.rule.toFixed(2)} µs`,
+    `plain JS ${rules.plain.toFixed(3)} µs`,
+    `${(rules.rule / rules.plain).toFixed(0)}×`,
+    `< 5 µs ${verdict(rules.rule < 5)}`,
+  ]);
+  const header = ['measure', 'enforced runtime', 'bare TinyBase', 'ratio', 'target'];
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
+  console.log(`\n${line(header)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}`);
+  for (const row of rows) console.log(line(row));
+  mkdirSync(new URL('../../test-results/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('../../test-results/bench.json', import.meta.url), JSON.stringify(report, null, 2));
+  await sleep(100);
+};
+
+await main();
