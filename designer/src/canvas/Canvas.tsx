@@ -205,7 +205,8 @@ export const Canvas = () => {
         onNodesChange={onNodesChange}
         onConnectEnd={onConnectEnd}
         onNodeClick={(_, node) => {
-          if (selection.kind === 'datastore' || selection.table !== node.id)
+          // Field rows handle their own clicks; a click elsewhere on the card picks the table (kept if already).
+          if (selection.kind !== 'table' || selection.table !== node.id)
             select({ kind: 'table', table: node.id });
         }}
         onEdgeClick={(_, edge) =>

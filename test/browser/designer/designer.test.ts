@@ -179,6 +179,23 @@ describe('designer in Chromium', () => {
     await expect.poll(tableNames).toHaveLength(before.length + 1);
     await page.keyboard.press('ControlOrMeta+Z');
     await expect.poll(tableNames).toEqual(before);
+
+    // Rename a field in place on the canvas: its rules follow; undo brings both back.
+    const tags = page.locator('.react-flow__node[data-id="tags"]');
+    await page.locator('.react-flow__controls-fitview').click();
+    await page.waitForTimeout(300);
+    await tags.locator('[data-field="name"]').dblclick();
+    const inline = tags.getByLabel('Field name');
+    await inline.fill('title');
+    await inline.press('Enter');
+    await tags.locator('[data-field="title"]').waitFor();
+    await tags.locator('.table-node-header').click();
+    await expect
+      .poll(() => page.locator('.rule[data-rule="update"]').textContent(), { timeout: 10_000 })
+      .toContain('row.title');
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 400 } });
+    await page.keyboard.press('ControlOrMeta+Z');
+    await tags.locator('[data-field="name"]').waitFor();
   });
 
   it('edits the config as JSON and the canvas follows, and back', async () => {
