@@ -30,7 +30,10 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
   const { setView, setServerProblems } = useDesigner((s) => s);
   const problems = useProblems();
   const [connection, setConnection] = useState<RuntimeConnection>(loadConnection);
-  const [app, setApp] = useState(meta.app);
+  // The box holds what is typed; calls use the saved app id, fixed up when the box is left.
+  const app = useDesigner((s) => s.app);
+  const setSavedApp = useDesigner((s) => s.setApp);
+  const [appText, setAppText] = useState(app);
   const [live, setLive] = useState<{ version: number; config: AppConfig } | null>();
   const [versions, setVersions] = useState<VersionInfo[]>([]);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
@@ -121,11 +124,12 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
           <span>App id</span>
           <input
             aria-label="App id"
-            value={app}
-            onChange={(event) => setApp(event.target.value)}
+            value={appText}
+            onChange={(event) => setAppText(event.target.value)}
             onBlur={() => {
-              const fixed = appIdFrom(app);
-              setApp(fixed);
+              const fixed = appIdFrom(appText);
+              setAppText(fixed);
+              setSavedApp(fixed);
               updateProject(meta.id, { app: fixed });
             }}
           />

@@ -23,7 +23,7 @@ const typingInField = (target: EventTarget | null): boolean =>
 
 /** The editor for one project. */
 export const EditorScreen = ({ meta, initialConfig }: { meta: ProjectMeta; initialConfig: AppConfig }) => {
-  const [store] = useState(() => createDesignerStore(meta.id, initialConfig));
+  const [store] = useState(() => createDesignerStore(meta.id, initialConfig, meta.app));
 
   // Autosave: every change of the draft is written to this browser shortly after it happens.
   useEffect(() => {
@@ -113,6 +113,6 @@ const CurrentView = ({ meta }: { meta: ProjectMeta }) => {
     );
   }
   if (view === 'deploy') return <DeployView meta={meta} />;
-  if (view === 'preview') return <PreviewTab meta={meta} />;
+  if (view === 'preview') return <PreviewTab />;
   return <DesignView />;
 };

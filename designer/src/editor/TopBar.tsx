@@ -25,6 +25,7 @@ export const TopBar = ({ meta }: { meta: ProjectMeta }) => {
   const { undo, redo, setView, setDatastore, change } = useDesigner((s) => s);
   const problems = useProblems();
   const saved = useDesigner((s) => s.saved);
+  const app = useDesigner((s) => s.app);
   const isMac = navigator.platform.toLowerCase().includes('mac');
   const mod = isMac ? '⌘' : 'Ctrl+';
 
@@ -55,6 +56,11 @@ export const TopBar = ({ meta }: { meta: ProjectMeta }) => {
             } else setDatastore(event.target.value);
           }}
         >
+          {datastore === '' && (
+            <option value="" disabled>
+              No datastore yet
+            </option>
+          )}
           {Object.entries(config.datastores).map(([id, ds]) => (
             <option key={id} value={id}>
               {ds.title ? `${ds.title} (${id})` : id}
@@ -100,7 +106,7 @@ export const TopBar = ({ meta }: { meta: ProjectMeta }) => {
         </button>
         <button
           type="button"
-          onClick={() => downloadConfig(config, `${meta.app}.datastore.json`)}
+          onClick={() => downloadConfig(config, `${app}.datastore.json`)}
           title="Download the config as a file"
         >
           Export

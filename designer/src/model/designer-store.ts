@@ -14,6 +14,9 @@ export type View = 'design' | 'json' | 'preview' | 'deploy';
 /** State and actions of an open project. */
 export interface DesignerState {
   projectId: string;
+  /** The app id this project deploys to (and previews as `<app>-preview`). */
+  app: string;
+  setApp: (app: string) => void;
   config: AppConfig;
   datastore: string;
   selection: Selection;
@@ -59,7 +62,11 @@ const existingSelection = (config: AppConfig, ds: string, selection: Selection):
 };
 
 /** Creates the store of one open project (one per project, never a module-level singleton). */
-export const createDesignerStore = (projectId: string, config: AppConfig): StoreApi<DesignerState> => {
+export const createDesignerStore = (
+  projectId: string,
+  config: AppConfig,
+  app: string,
+): StoreApi<DesignerState> => {
   let lastCoalesce: { key: string; at: number } | undefined;
 
   return createStore<DesignerState>()((set, get) => {
@@ -102,6 +109,8 @@ export const createDesignerStore = (projectId: string, config: AppConfig): Store
 
     return {
       projectId,
+      app,
+      setApp: (next) => set({ app: next }),
       config,
       datastore: existingDatastore(config, ''),
       selection: { kind: 'datastore' },

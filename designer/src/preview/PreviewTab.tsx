@@ -1,7 +1,6 @@
 // The Preview tab: the preview pane (several simulated people on a preview app) over the current valid draft.
 import { lazy, Suspense, useMemo } from 'react';
 import { validateConfig } from '@datastore-designer/schema';
-import type { ProjectMeta } from '../model/project-storage.ts';
 import { useDesigner } from '../model/useDesigner.ts';
 import { loadConnection } from '../model/runtime-client.ts';
 
@@ -11,9 +10,10 @@ const PreviewPane = lazy(() =>
 );
 
 /** Mounts the preview pane when the draft has no problems; otherwise says what to do first. */
-export const PreviewTab = ({ meta }: { meta: ProjectMeta }) => {
+export const PreviewTab = () => {
   const config = useDesigner((s) => s.config);
   const setView = useDesigner((s) => s.setView);
+  const app = useDesigner((s) => s.app);
   const result = useMemo(() => validateConfig(config), [config]);
   const runtime = useMemo(loadConnection, []);
 
@@ -34,7 +34,7 @@ export const PreviewTab = ({ meta }: { meta: ProjectMeta }) => {
   return (
     <div className="preview-tab">
       <Suspense fallback={<div className="loading">Opening the preview…</div>}>
-        <PreviewPane config={result.config} app={meta.app} runtime={runtime} />
+        <PreviewPane config={result.config} app={app} runtime={runtime} />
       </Suspense>
     </div>
   );
