@@ -1,8 +1,12 @@
 // Top of the designer: the start screen, or the open project named in the address (#/project/<id>).
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { StartScreen } from './start/StartScreen.tsx';
-import { EditorScreen } from './editor/EditorScreen.tsx';
 import { listProjects, loadDraft } from './model/project-storage.ts';
+
+// The editor (canvas, panels) is its own chunk: the start screen shows without it.
+const EditorScreen = lazy(() =>
+  import('./editor/EditorScreen.tsx').then((m) => ({ default: m.EditorScreen })),
+);
 
 const projectInHash = (): string | undefined => /^#\/project\/(.+)$/.exec(location.hash)?.[1];
 
@@ -19,7 +23,11 @@ export const App = () => {
   const meta = projectId ? listProjects().find((p) => p.id === projectId) : undefined;
   const config = meta ? loadDraft(meta.id) : undefined;
   if (meta && config) {
-    return <EditorScreen key={meta.id} meta={meta} initialConfig={config} />;
+    return (
+      <Suspense fallback={<div className="loading">Opening the project…</div>}>
+        <EditorScreen key={meta.id} meta={meta} initialConfig={config} />
+      </Suspense>
+    );
   }
   return <StartScreen />;
 };
