@@ -150,6 +150,15 @@ describe('designer in Chromium', () => {
     const problem = page.getByTestId('problems').locator('.problem').filter({ hasText: 'tags' });
     await expect.poll(() => problem.count()).toBeGreaterThan(0);
     await shoot(page, 'problems');
+    // A draft with problems cannot be deployed, and the Deploy tab says why.
+    const views = page.getByRole('navigation', { name: 'Views' });
+    await views.getByRole('button', { name: 'Deploy' }).click();
+    await expect.poll(() => page.locator('.deploy').textContent()).toContain('cannot be deployed');
+    expect(await page.locator('.deploy').getByRole('button', { name: 'Deploy', exact: true }).count()).toBe(
+      0,
+    );
+    await page.getByRole('button', { name: 'Show the problems' }).click();
+    await page.getByTestId('problems').waitFor();
 
     // Click the problem: the place is selected and highlighted; fix the rule there.
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 400 } });
