@@ -3,7 +3,15 @@ import { memo, useEffect, useState, type KeyboardEvent } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from '@xyflow/react';
 import type { TableConfig } from '@datastore-designer/schema';
 import { useDesigner } from '../model/useDesigner.ts';
-import { addField, ID_PATTERN, renameField, renameTable, toId } from '../model/config-edits.ts';
+import {
+  addField,
+  deleteField,
+  deleteTable,
+  ID_PATTERN,
+  renameField,
+  renameTable,
+  toId,
+} from '../model/config-edits.ts';
 
 /** What the canvas hands each table node. */
 export type TableNodeData = {
@@ -98,6 +106,21 @@ export const TableNode = memo(({ id, data, selected }: NodeProps<TableNodeType>)
             {data.problemCount}
           </span>
         )}
+        {selected && (
+          <button
+            type="button"
+            className="nodrag node-delete"
+            aria-label={`Delete table ${id}`}
+            title="Delete this table (you can undo)"
+            onClick={(event) => {
+              event.stopPropagation();
+              change((draft) => deleteTable(draft, datastore, id));
+              select({ kind: 'datastore' });
+            }}
+          >
+            ×
+          </button>
+        )}
       </div>
       <ul className="table-fields">
         {fields.length === 0 && <li className="empty-field">No fields yet</li>}
@@ -141,6 +164,21 @@ export const TableNode = memo(({ id, data, selected }: NodeProps<TableNodeType>)
             <span className="field-type">
               {field.references ? `→ ${field.references}` : TYPE_WORDS[field.type]}
             </span>
+            {selected && (
+              <button
+                type="button"
+                className="nodrag field-delete"
+                aria-label={`Delete field ${fieldId}`}
+                title="Delete this field (you can undo)"
+                onClick={(event) => {
+                  event.stopPropagation();
+                  change((draft) => deleteField(draft, datastore, id, fieldId));
+                  select({ kind: 'table', table: id });
+                }}
+              >
+                ×
+              </button>
+            )}
             <Handle
               type="source"
               position={Position.Right}

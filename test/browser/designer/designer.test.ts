@@ -194,7 +194,7 @@ describe('designer in Chromium', () => {
     await page.locator('.react-flow__controls-fitview').click();
     await page.waitForTimeout(300);
     await tags.locator('[data-field="name"]').dblclick();
-    const inline = tags.getByLabel('Field name');
+    const inline = tags.getByLabel('Field name', { exact: true });
     await inline.fill('title');
     await inline.press('Enter');
     await tags.locator('[data-field="title"]').waitFor();
@@ -202,6 +202,15 @@ describe('designer in Chromium', () => {
     await expect
       .poll(() => page.locator('.rule[data-rule="update"]').textContent(), { timeout: 10_000 })
       .toContain('row.title');
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 400 } });
+    await page.keyboard.press('ControlOrMeta+Z');
+    await tags.locator('[data-field="name"]').waitFor();
+
+    // Delete a field in place on its card, then undo.
+    await tags.locator('.table-node-header').click();
+    await tags.locator('[data-field="name"]').hover();
+    await tags.getByRole('button', { name: 'Delete field name' }).click();
+    await expect.poll(() => tags.locator('[data-field="name"]').count()).toBe(0);
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 400 } });
     await page.keyboard.press('ControlOrMeta+Z');
     await tags.locator('[data-field="name"]').waitFor();
@@ -284,7 +293,7 @@ describe('designer in Chromium', () => {
     // Deleting a field loses data: the diff warns, the runtime answers 409, the person confirms.
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Design' }).click();
     await page.locator('.react-flow__node[data-id="todos"] [data-field="done"]').click();
-    await page.getByRole('button', { name: 'Delete field' }).click();
+    await page.getByRole('button', { name: 'Delete field', exact: true }).click();
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Deploy' }).click();
     await expect
       .poll(() => page.locator('.changes').textContent(), { timeout: 15_000 })
