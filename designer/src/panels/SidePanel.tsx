@@ -19,7 +19,10 @@ export const SidePanel = () => {
       if (!root) return;
       const spot = root.querySelector<HTMLElement>('.highlighted') ?? root;
       spot.scrollIntoView({ block: 'center', behavior: 'smooth' });
-      spot.querySelector<HTMLElement>('input, select, textarea')?.focus();
+      const box = spot.querySelector<HTMLElement>('input, select, textarea');
+      box?.focus();
+      // A new table or field arrives with a made-up name: selected, so typing replaces it.
+      if (box instanceof HTMLInputElement) box.select();
     });
   }, [focusTick]);
 
