@@ -24,6 +24,16 @@ type Status =
   | { kind: 'error'; text: string }
   | { kind: 'confirm'; text: string };
 
+/** JSON with object keys sorted, so configs compare by content whatever order the runtime keeps keys in. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
+
 /** Deploying the draft and looking after what is deployed. */
 export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
   const config = useDesigner((s) => s.config);
@@ -66,6 +76,7 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
   }, [refresh]);
 
   const diff = useMemo(() => diffConfigs(live?.config ?? undefined, config), [live, config]);
+  const sameAsLive = useMemo(() => !!live && canonical(live.config) === canonical(config), [live, config]);
 
   const deploy = async (force: boolean) => {
     setStatus({ kind: 'busy', text: 'Deploying…' });
@@ -162,7 +173,11 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
           <>
             {diff.changes.length === 0 ? (
               <p className="muted">
-                {live ? 'Nothing has changed since the live version.' : 'Everything will be new.'}
+                {!live
+                  ? 'Everything will be new.'
+                  : sameAsLive
+                    ? 'Nothing has changed since the live version.'
+                    : 'Only the canvas layout changed; deploying keeps it with the live version.'}
               </p>
             ) : (
               <ul className="changes" aria-label="Changes">
@@ -183,11 +198,7 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
               <button
                 type="button"
                 className="primary"
-                disabled={
-                  status.kind === 'busy' ||
-                  loadError !== undefined ||
-                  (live !== null && diff.changes.length === 0)
-                }
+                disabled={status.kind === 'busy' || loadError !== undefined || sameAsLive}
                 onClick={() => void deploy(false)}
               >
                 Deploy

@@ -289,6 +289,9 @@ describe('designer in Chromium', () => {
     });
     expect(live.status).toBe(200);
     expect(((await live.json()) as { version: number }).version).toBe(1);
+    await expect
+      .poll(() => page.locator('.deploy').textContent())
+      .toContain('Nothing has changed since the live version');
 
     // Deleting a field loses data: the diff warns, the runtime answers 409, the person confirms.
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Design' }).click();
