@@ -81,9 +81,15 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
   const deploy = async (force: boolean) => {
     setStatus({ kind: 'busy', text: 'Deploying…' });
     try {
-      const outcome = await deployConfig(connection, app, config, force);
+      const outcome = await deployConfig(connection, app, config, { force, over: live?.version ?? 0 });
       if (outcome.kind === 'deployed') {
         setStatus({ kind: 'done', text: `Deployed — version ${outcome.version} is live.` });
+        await refresh();
+      } else if (outcome.kind === 'stale') {
+        setStatus({
+          kind: 'error',
+          text: `Someone else deployed version ${outcome.version} meanwhile. The changes above are now compared with it: look them over, then deploy again.`,
+        });
         await refresh();
       } else if (outcome.kind === 'problems') {
         setServerProblems(outcome.problems);

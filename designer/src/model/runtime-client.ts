@@ -34,7 +34,8 @@ export interface InstanceStats {
 export type DeployOutcome =
   | { kind: 'deployed'; version: number }
   | { kind: 'problems'; problems: ConfigProblem[] }
-  | { kind: 'conflict'; message: string; details: unknown };
+  | { kind: 'conflict'; message: string; details: unknown }
+  | { kind: 'stale'; version: number };
 
 /** An error of the runtime, in words a person can act on. */
 export class RuntimeError extends Error {
@@ -69,6 +70,7 @@ const call = async (
   method: string,
   path: string,
   body?: unknown,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; json: unknown }> => {
   let response: Response;
   try {
@@ -76,6 +78,7 @@ const call = async (
       method,
       headers: {
         Authorization: `Bearer ${connection.adminToken}`,
+        ...headers,
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -136,22 +139,30 @@ export const fetchLiveConfig = async (
   return json as { version: number; config: AppConfig };
 };
 
-/** Deploys a config; a 400 gives problems, a 409 gives changes to confirm (then deploy again with force). */
+/**
+ * Deploys a config over the version the person looked at (`If-Match`, 0 for a new app): a 400 gives problems, a
+ * 409 either changes that lose data to confirm (then deploy again with force) or news of someone else's deploy.
+ */
 export const deployConfig = async (
   connection: RuntimeConnection,
   app: string,
   config: AppConfig,
-  force: boolean,
+  options: { force: boolean; over: number },
 ): Promise<DeployOutcome> => {
   const { status, json } = await call(
     connection,
     'PUT',
-    `${appPath(app)}/config${force ? '?force=true' : ''}`,
+    `${appPath(app)}/config${options.force ? '?force=true' : ''}`,
     config,
+    { 'If-Match': String(options.over) },
   );
   if (status === 200) return { kind: 'deployed', version: (json as { version: number }).version };
   if (status === 400 && Array.isArray((json as { errors?: unknown }).errors)) {
     return { kind: 'problems', problems: (json as { errors: ConfigProblem[] }).errors };
+  }
+  if (status === 409 && (json as { diff?: unknown } | undefined)?.diff === undefined) {
+    const version = (json as { version?: unknown } | undefined)?.version;
+    if (typeof version === 'number') return { kind: 'stale', version };
   }
   if (status === 409) {
     const said = (json as { error?: unknown } | undefined)?.error;

@@ -321,6 +321,30 @@ describe('designer in Chromium', () => {
       .poll(() => page.getByTestId('deploy-status').textContent(), { timeout: 15_000 })
       .toContain('as version 3');
     await expect.poll(() => page.getByTestId('versions').textContent()).toContain('Version 3');
+
+    // Someone else deploys meanwhile (version 4): the designer's deploy over version 3 is refused and says so.
+    const admin = { Authorization: `Bearer ${runtime.adminToken}`, 'Content-Type': 'application/json' };
+    const current = (await (
+      await fetch(`${runtime.url}/api/apps/exported/config`, { headers: admin })
+    ).json()) as {
+      config: unknown;
+    };
+    const other = await fetch(`${runtime.url}/api/apps/exported/config`, {
+      method: 'PUT',
+      headers: admin,
+      body: JSON.stringify(current.config),
+    });
+    expect(await other.json()).toEqual({ version: 4 });
+    await page.locator('.deploy').getByRole('button', { name: 'Deploy', exact: true }).click();
+    await expect
+      .poll(() => page.getByTestId('deploy-status').textContent(), { timeout: 15_000 })
+      .toContain('Someone else deployed version 4');
+    await expect.poll(() => page.getByTestId('live-version').textContent()).toContain('version 4');
+    await page.locator('.deploy').getByRole('button', { name: 'Deploy', exact: true }).click();
+    await page.getByRole('button', { name: 'Deploy anyway and lose that data' }).click();
+    await expect
+      .poll(() => page.getByTestId('deploy-status').textContent(), { timeout: 15_000 })
+      .toContain('version 5');
     // The browser logs the runtime's expected 409 (destructive change) itself; anything else is a fault.
     expect(designer.errors.filter((e) => !e.includes('status of 409'))).toEqual([]);
     // Nothing was fetched from outside the page's origin.
