@@ -80,8 +80,6 @@ describe('designer in Chromium', () => {
     await expect.poll(() => page.getByTestId('problems').textContent()).toContain('No problems');
     // Monaco is not part of the first load.
     expect(designer.requests.some((url) => /editor\.api|monaco/.test(url))).toBe(false);
-    await page.waitForTimeout(400);
-    await shoot(page, 'canvas');
   });
 
   it('adds a table and a field, and draws a reference by dragging a field onto a table', async () => {
@@ -118,6 +116,9 @@ describe('designer in Chromium', () => {
         return JSON.stringify(draft.datastores.board?.tables.todos);
       })
       .toContain('"tag":{"type":"string","references":"tags"}');
+    await page.locator('.react-flow__controls-fitview').click();
+    await page.waitForTimeout(400);
+    await shoot(page, 'canvas');
   });
 
   it('writes a rule with the builder and shows it in plain words', async () => {
