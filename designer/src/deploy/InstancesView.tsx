@@ -61,7 +61,7 @@ export const InstancesView = ({
   }, [ds, load]);
 
   return (
-    <section className="card">
+    <section className="card instances-card">
       <h2>Instances</h2>
       <div className="button-row">
         <select
@@ -85,54 +85,56 @@ export const InstancesView = ({
         <p className="muted">No instances yet. They appear when people first use the datastore.</p>
       )}
       {instances && instances.length > 0 && (
-        <table className="instances" data-testid="instances">
-          <thead>
-            <tr>
-              <th>Instance</th>
-              <th>Owner</th>
-              <th>Members</th>
-              <th>Rows</th>
-              <th>Size</th>
-              <th>Connected now</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {instances.map((i) => {
-              const s = stats[i.id];
-              return (
-                <tr key={i.id}>
-                  <td>
-                    <code>{i.id}</code>
-                  </td>
-                  <td>{i.owner || '—'}</td>
-                  <td>{i.members.length ? i.members.join(', ') : '—'}</td>
-                  <td>{s ? Object.values(s.rows).reduce((a, b) => a + b, 0) : '…'}</td>
-                  <td>{s ? size(s.bytes) : '…'}</td>
-                  <td>{s ? s.connections : '…'}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="ghost danger"
-                      onClick={async () => {
-                        if (!confirm(`Delete instance "${i.id}" and all its data? This cannot be undone.`))
-                          return;
-                        try {
-                          await deleteInstance(connection, app, ds, i.id);
-                          await load();
-                        } catch (e) {
-                          setError((e as Error).message);
-                        }
-                      }}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="instances-scroll">
+          <table className="instances" data-testid="instances">
+            <thead>
+              <tr>
+                <th>Instance</th>
+                <th>Owner</th>
+                <th>Members</th>
+                <th>Rows</th>
+                <th>Size</th>
+                <th>Connected now</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {instances.map((i) => {
+                const s = stats[i.id];
+                return (
+                  <tr key={i.id}>
+                    <td className="instance-id" title={i.id}>
+                      <code>{i.id}</code>
+                    </td>
+                    <td>{i.owner || '—'}</td>
+                    <td>{i.members.length ? i.members.join(', ') : '—'}</td>
+                    <td>{s ? Object.values(s.rows).reduce((a, b) => a + b, 0) : '…'}</td>
+                    <td>{s ? size(s.bytes) : '…'}</td>
+                    <td>{s ? s.connections : '…'}</td>
+                    <td>
+                      <button
+                        type="button"
+                        className="ghost danger"
+                        onClick={async () => {
+                          if (!confirm(`Delete instance "${i.id}" and all its data? This cannot be undone.`))
+                            return;
+                          try {
+                            await deleteInstance(connection, app, ds, i.id);
+                            await load();
+                          } catch (e) {
+                            setError((e as Error).message);
+                          }
+                        }}
+                      >
+                        Delete
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );
