@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startRuntime, type Runtime } from '../../support/runtime.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -42,20 +42,8 @@ export const startDevPagesRuntime = async (): Promise<Runtime> => {
   return startRuntime({ assetsDir: 'preview/dev/dist' });
 };
 
-/** Starts the system Chromium (never a downloaded one). */
-export const launchChromium = (): Promise<Browser> =>
-  chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+/** Starts the system Chromium (never a downloaded one); the designer tests' launcher, shared. */
+export { launchChromium } from '../support/designer-browser.ts';
 
 /**
  * Opens the pane with a config as a person would: in the designer, import the config as a file named after the
