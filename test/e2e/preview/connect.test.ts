@@ -399,7 +399,7 @@ describe('connect()', () => {
     );
   });
 
-  test('change propagation from one client to another (measured)', async () => {
+  test('a hundred changes in a row each reach the other client', async () => {
     const app = await freshApp();
     const alice = await client(runtime, {
       app,
@@ -415,7 +415,6 @@ describe('connect()', () => {
     });
     await alice.whenStatus('online');
     await bob.whenStatus('online');
-    const samples: number[] = [];
     for (let n = 0; n < 100; n++) {
       const arrived = new Promise<void>((done) => {
         const id = bob.untypedStore.addCellListener('notes', `m${n}`, 'text', () => {
@@ -423,18 +422,11 @@ describe('connect()', () => {
           done();
         });
       });
-      const start = performance.now();
       alice.untypedStore.setRow('notes', `m${n}`, { text: `message ${n}`, author: 'alice' });
       await arrived;
-      samples.push(performance.now() - start);
+      expect(bob.untypedStore.getCell('notes', `m${n}`, 'text')).toBe(`message ${n}`);
     }
-    samples.sort((a, b) => a - b);
-    const p50 = samples[49] ?? 0;
-    const p99 = samples[98] ?? 0;
-    console.log(
-      `preview client A→B propagation over 100 changes: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
-    );
-    expect(p50).toBeLessThan(250);
+    expect(bob.untypedStore.getRowIds('notes').filter((id) => id.startsWith('m'))).toHaveLength(100);
   });
 
   test('after the runtime restarts, clients reconnect by themselves and sync what was written meanwhile', async () => {
