@@ -70,6 +70,48 @@ const typeErrorMessage = (summary: string): string => {
   return `The rule mixes kinds of values that do not go together: ${summary}.`;
 };
 
+const TOKEN_WORDS: Record<string, string> = {
+  IDENTIFIER: 'a name',
+  RPAREN: 'a closing ")"',
+  RBRACKET: 'a closing "]"',
+  RBRACE: 'a closing "}"',
+  DOT: '"."',
+  NUMBER: 'a number',
+  STRING: 'a text in quotes',
+  OR: '"||"',
+  AND: '"&&"',
+  MULTIPLY: '"*"',
+  PLUS: '"+"',
+  MINUS: '"-"',
+  COMMA: '","',
+};
+
+const tokenWords = (token: string): string => TOKEN_WORDS[token] ?? `"${token}"`;
+
+/** The parser's own words ("Expected IDENTIFIER, got EOF") said for people who do not write code. */
+const syntaxMessage = (summary: string, expression: string): string => {
+  const expected = /^Expected (\w+), got (\w+)/.exec(summary);
+  if (expected) {
+    const [, wanted = '', found = ''] = expected;
+    return found === 'EOF'
+      ? `The rule cannot be read: ${tokenWords(wanted)} is missing at the end.`
+      : `The rule cannot be read: ${tokenWords(wanted)} is expected where ${tokenWords(found)} is.`;
+  }
+  if (/^Unexpected token: EOF/.test(summary)) {
+    return `The rule cannot be read: it stops in the middle ("${expression.trim().slice(-20)}" needs something after it).`;
+  }
+  if (/^Unterminated string/.test(summary)) {
+    return 'The rule cannot be read: a text in quotes is not closed. Add the closing quote.';
+  }
+  const unexpected = /^Unexpected (?:token|character): '?([^']+?)'?$/.exec(summary);
+  if (unexpected) {
+    const [, what = ''] = unexpected;
+    const hint = what === '=' ? ' To compare, write "==".' : '';
+    return `The rule cannot be read: ${tokenWords(what)} is out of place here.${hint}`;
+  }
+  return `The rule cannot be read: ${summary}.`;
+};
+
 const plainType = (celType: string | undefined): string =>
   ({
     string: 'text',
@@ -84,6 +126,7 @@ const problemFromCheck = (
   result: TypeCheckResult,
   kind: RuleKind,
   table: TableConfig | undefined,
+  expression: string,
 ): Problem | undefined => {
   const error = result.error;
   if (!error) {
@@ -96,7 +139,7 @@ const problemFromCheck = (
   const position = error.range ? { start: error.range.start, end: error.range.end } : undefined;
   const withPosition = (problem: Problem): Problem => (position ? { ...problem, position } : problem);
   if (error.name === 'ParseError') {
-    return withPosition({ code: 'rule_syntax', message: `The rule cannot be read: ${error.summary}.` });
+    return withPosition({ code: 'rule_syntax', message: syntaxMessage(error.summary, expression) });
   }
   if (error.code === 'unknown_variable' || error.code === 'no_such_key') {
     return withPosition({
@@ -140,7 +183,10 @@ const parseRule = (expression: string, kind: RuleKind, table: TableConfig | unde
   try {
     parsed = env.parse(expression);
   } catch (error) {
-    return { env, problem: problemFromCheck({ valid: false, error: error as never }, kind, table) };
+    return {
+      env,
+      problem: problemFromCheck({ valid: false, error: error as never }, kind, table, expression),
+    };
   }
   const forbidden = findForbiddenCall(parsed.ast);
   if (forbidden) {
@@ -153,7 +199,7 @@ const parseRule = (expression: string, kind: RuleKind, table: TableConfig | unde
       },
     };
   }
-  const problem = problemFromCheck(parsed.check(), kind, table);
+  const problem = problemFromCheck(parsed.check(), kind, table, expression);
   return problem ? { env, problem } : { env, parsed };
 };
 

@@ -79,6 +79,20 @@ describe('checkRule types rules against their variables and fields', () => {
     expect(checkRule(expression, kind, notes).map((problem) => problem.code)).toEqual(codes);
   });
 
+  test.each([
+    ['newRow.', 'a name is missing at the end'],
+    ['(row.text == "a"', 'a closing ")" is missing at the end'],
+    ["row.text == 'a", 'a text in quotes is not closed'],
+    ['row.text = "a"', 'To compare, write "=="'],
+    ['row.text ==', 'it stops in the middle'],
+    ['row..text', 'a name is expected where "." is'],
+  ])('a syntax error in %s is said in plain words', (expression, words) => {
+    const [problem] = checkRule(expression, 'update', notes);
+    expect(problem?.code).toBe('rule_syntax');
+    expect(problem?.message).toContain(words);
+    expect(problem?.message).not.toMatch(/IDENTIFIER|EOF|RPAREN|token/);
+  });
+
   test('gives the position of the faulty part', () => {
     const [problem] = checkRule("row.author == user.id || row.txt == 'a'", 'update', notes);
     expect(problem?.position).toEqual({ start: 29, end: 32 });
