@@ -11,6 +11,7 @@ import {
 } from '@datastore-designer/schema';
 import { DurableObject } from 'cloudflare:workers';
 import type { InstanceFacts, InstanceRegistry } from './instance-facts.ts';
+import { ownEntry } from './own-key.ts';
 
 /** The name of the one control object that lists every app (app ids cannot start with '#'). */
 export const DIRECTORY_NAME = '#directory';
@@ -184,7 +185,7 @@ export class ControlObject extends DurableObject<Env> {
     const rows = this.ctx.storage.sql.exec<InstanceRow>('SELECT * FROM instances').toArray();
     await Promise.allSettled(
       rows.map(async (row) => {
-        if (config.datastores[row.datastore] === undefined) {
+        if (ownEntry(config.datastores, row.datastore) === undefined) {
           await this.#wipe(row);
           return;
         }
@@ -269,7 +270,7 @@ export class ControlObject extends DurableObject<Env> {
 
   #factsFor(row: InstanceRow): InstanceFacts | undefined {
     const compiled = this.#app();
-    const datastore = compiled?.app.config.datastores[row.datastore];
+    const datastore = compiled && ownEntry(compiled.app.config.datastores, row.datastore);
     if (!compiled || !datastore) return undefined;
     return {
       app: this.#appId(),
@@ -294,7 +295,7 @@ export class ControlObject extends DurableObject<Env> {
   ): Promise<ResolvedInstance | RefusedInstance> {
     const compiled = this.#app();
     if (!compiled) return refuse(404, 'unknown_app', 'There is no such app.');
-    const datastore = compiled.app.datastores[datastoreId];
+    const datastore = ownEntry(compiled.app.datastores, datastoreId);
     if (!datastore)
       return refuse(404, 'unknown_datastore', `There is no datastore "${datastoreId}" in this app.`);
     const kind = datastore.config.instances;
@@ -385,7 +386,7 @@ export class ControlObject extends DurableObject<Env> {
   #multi(datastoreId: string): RefusedInstance | { kind: 'multi'; compiled: CompiledApp } {
     const compiled = this.#app();
     if (!compiled) return refuse(404, 'unknown_app', 'There is no such app.');
-    const datastore = compiled.app.config.datastores[datastoreId];
+    const datastore = ownEntry(compiled.app.config.datastores, datastoreId);
     if (!datastore)
       return refuse(404, 'unknown_datastore', `There is no datastore "${datastoreId}" in this app.`);
     if (datastore.instances !== 'multi') {
@@ -402,7 +403,7 @@ export class ControlObject extends DurableObject<Env> {
   ): Promise<ControlAnswer> {
     const multi = this.#multi(datastoreId);
     if ('status' in multi) return multi;
-    const datastore = multi.compiled.datastores[datastoreId];
+    const datastore = ownEntry(multi.compiled.datastores, datastoreId);
     if (!datastore) return refuse(404, 'unknown_datastore', 'There is no such datastore.');
     let owner: string;
     if (requester.admin) {
@@ -461,7 +462,7 @@ export class ControlObject extends DurableObject<Env> {
   ): Promise<ControlAnswer> {
     const compiled = this.#app();
     if (!compiled) return refuse(404, 'unknown_app', 'There is no such app.');
-    if (!compiled.app.config.datastores[datastoreId]) {
+    if (!ownEntry(compiled.app.config.datastores, datastoreId)) {
       return refuse(404, 'unknown_datastore', `There is no datastore "${datastoreId}" in this app.`);
     }
     const rows = this.ctx.storage.sql
@@ -509,7 +510,7 @@ export class ControlObject extends DurableObject<Env> {
   async deleteInstance(datastoreId: string, id: string, requester: Requester): Promise<ControlAnswer> {
     const compiled = this.#app();
     if (!compiled) return refuse(404, 'unknown_app', 'There is no such app.');
-    if (!compiled.app.config.datastores[datastoreId]) {
+    if (!ownEntry(compiled.app.config.datastores, datastoreId)) {
       return refuse(404, 'unknown_datastore', `There is no datastore "${datastoreId}" in this app.`);
     }
     const row = this.#row(datastoreId, id);
@@ -569,7 +570,8 @@ export class ControlObject extends DurableObject<Env> {
   async join(datastoreId: string, id: string, user: RuleUser): Promise<ControlAnswer> {
     const row = this.#multiRow(datastoreId, id);
     if ('status' in row) return row;
-    const datastore = this.#app()?.app.datastores[datastoreId];
+    const compiled = this.#app();
+    const datastore = compiled && ownEntry(compiled.app.datastores, datastoreId);
     if (!datastore) return refuse(404, 'unknown_datastore', 'There is no such datastore.');
     const registry = this.#registry(row);
     const verdict = datastore.join({

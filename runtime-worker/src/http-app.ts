@@ -1,5 +1,5 @@
 // The runtime's HTTP API (CONTRACT.md §3) and sync entry (§4) as a Hono app; objects do the work.
-import { APP_ID_PATTERN, ID_PATTERN, type RuleUser } from '@datastore-designer/schema';
+import { APP_ID_PATTERN, ID_PATTERN, parseConfigText, type RuleUser } from '@datastore-designer/schema';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import {
@@ -28,8 +28,15 @@ const answer = (c: AppContext, result: ControlAnswer | DataAnswer) =>
 
 const control = (env: Env, app: string) => env.CONTROL.get(env.CONTROL.idFromName(app));
 
-/** Reads a JSON body within a byte limit; answers the error response when it is too large or not JSON. */
-const readJson = async (c: AppContext, maxBytes: number): Promise<{ value: unknown } | Response> => {
+/**
+ * Reads a JSON body within a byte limit; answers the error response when it is too large or not JSON (for a
+ * config, as a problem at path '' like every other config problem, so `errors` is always there on a 400).
+ */
+const readJson = async (
+  c: AppContext,
+  maxBytes: number,
+  options: { config?: boolean } = {},
+): Promise<{ value: unknown } | Response> => {
   const declared = Number(c.req.header('content-length') ?? '0');
   if (declared > maxBytes) return c.json({ error: `The body is larger than ${maxBytes} bytes.` }, 413);
   const text = await c.req.text();
@@ -39,14 +46,20 @@ const readJson = async (c: AppContext, maxBytes: number): Promise<{ value: unkno
   try {
     return { value: JSON.parse(text) as unknown };
   } catch {
+    if (options.config) {
+      return c.json({ error: 'The config is not valid JSON.', errors: parseConfigText(text).errors }, 400);
+    }
     return c.json({ error: 'The body is not valid JSON.' }, 400);
   }
 };
 
-/** Only the admin bearer token passes. */
+/** Only the admin bearer token passes; a valid user token is 403 (known, not allowed), anything else 401. */
 export const adminOnly = (): MiddlewareHandler<AppEnv> => async (c, next) => {
-  if (!isAdminToken(bearerToken(c.req.header('authorization')), c.env)) {
-    return c.json({ error: 'This call needs the admin token: Authorization: Bearer <ADMIN_TOKEN>.' }, 401);
+  const token = bearerToken(c.req.header('authorization'));
+  if (!isAdminToken(token, c.env)) {
+    const error = 'This call needs the admin token: Authorization: Bearer <ADMIN_TOKEN>.';
+    const user = token === undefined ? undefined : await verifyUserToken(token, c.env, c.req.param('app'));
+    return c.json({ error }, user?.ok ? 403 : 401);
   }
   c.set('requester', { admin: true });
   await next();
@@ -67,13 +80,27 @@ export const userOrAdmin = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   await next();
 };
 
-/** Refuses ids that cannot name an app or a datastore before any object is reached. */
+/**
+ * Refuses ids that cannot name an app or a datastore before any object is reached: 404, except a deploy, which
+ * would create the app, so a bad id there is bad input (400).
+ */
 const validIds = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const app = c.req.param('app');
   const datastore = c.req.param('ds');
-  if (app !== undefined && !APP_ID_PATTERN.test(app)) return c.json({ error: 'There is no such app.' }, 404);
+  if (app !== undefined && !APP_ID_PATTERN.test(app)) {
+    if (c.req.method === 'PUT' && /^\/api\/apps\/[^/]+\/config$/.test(c.req.path)) {
+      return c.json(
+        {
+          error: `"${app}" cannot be an app id: use 1 to 63 lowercase letters, digits and hyphens, starting with a letter.`,
+          code: 'invalid_app_id',
+        },
+        400,
+      );
+    }
+    return c.json({ error: 'There is no such app.', code: 'unknown_app' }, 404);
+  }
   if (datastore !== undefined && !ID_PATTERN.test(datastore)) {
-    return c.json({ error: 'There is no such datastore.' }, 404);
+    return c.json({ error: 'There is no such datastore.', code: 'unknown_datastore' }, 404);
   }
   await next();
 };
@@ -121,7 +148,7 @@ export const createHttpApp = () => {
   });
 
   app.put('/api/apps/:app/config', adminOnly(), async (c) => {
-    const body = await readJson(c, limitsFrom(c.env as never).maxConfigBytes);
+    const body = await readJson(c, limitsFrom(c.env as never).maxConfigBytes, { config: true });
     if (body instanceof Response) return body;
     const ifMatch = c.req.header('if-match');
     const result = await control(c.env, c.req.param('app')).deploy(c.req.param('app'), body.value, {
@@ -152,7 +179,7 @@ export const createHttpApp = () => {
     const claims = readTokenClaims(body.value);
     if (typeof claims === 'string') return c.json({ error: claims }, 400);
     const ttl = (body.value as { ttlSeconds?: unknown }).ttlSeconds;
-    if (ttl !== undefined && (typeof ttl !== 'number' || !(ttl > 0) || ttl > MAX_APP_TOKEN_TTL_SECONDS)) {
+    if (ttl !== undefined && (typeof ttl !== 'number' || !(ttl >= 1) || ttl > MAX_APP_TOKEN_TTL_SECONDS)) {
       return c.json(
         { error: `"ttlSeconds" must be a number of seconds between 1 and ${MAX_APP_TOKEN_TTL_SECONDS}.` },
         400,
@@ -180,7 +207,8 @@ export const createHttpApp = () => {
     );
   });
   app.get(instances, userOrAdmin(), async (c) => {
-    const limit = Math.min(Math.max(Number.parseInt(c.req.query('limit') ?? '100', 10) || 100, 1), 1000);
+    const asked = Number.parseInt(c.req.query('limit') ?? '', 10);
+    const limit = Number.isNaN(asked) ? 100 : Math.min(Math.max(asked, 1), 1000);
     return answer(
       c,
       await control(c.env, c.req.param('app')).listInstances(

@@ -17,6 +17,7 @@ import {
   type DurableObjectSqlStoragePersister,
 } from 'tinybase/persisters/persister-durable-object-sql-storage';
 import { CONNECT_HEADER, type ConnectFacts, type InstanceFacts, type SocketFacts } from './instance-facts.ts';
+import { emptyRecord, ownEntry } from './own-key.ts';
 import { CloseCode, limitsFrom, type Limits } from './settings.ts';
 import { judgeChanges, type GateClock, type Rejection } from './sync-gate.ts';
 import {
@@ -73,9 +74,9 @@ const userTag = (user: RuleUser): string => `user:${user.id}`;
 /** Merges a pulled diff into what a pull has gathered so far, as TinyBase's own synchronizer does. */
 const mergeInto = (target: TablesStamp, [tables, hlc]: TablesStamp): void => {
   for (const [tableId, [rows, tableHlc]] of Object.entries(tables)) {
-    const table = (target[0][tableId] ??= [{}, '']);
+    const table = (target[0][tableId] ??= [emptyRecord(), '']);
     for (const [rowId, [cells, rowHlc]] of Object.entries(rows)) {
-      const row = (table[0][rowId] ??= [{}, '']);
+      const row = (table[0][rowId] ??= [emptyRecord(), '']);
       Object.assign(row[0], cells);
       if ((rowHlc ?? '') > (row[1] ?? '')) row[1] = rowHlc;
     }
@@ -168,7 +169,7 @@ export class InstanceObject extends DurableObject<Env> {
     if (!facts) return undefined;
     if (this.#compiled?.version !== facts.version) {
       const app = compileConfig({ format: 1, datastores: { [facts.datastore]: facts.config } });
-      const datastore = app.datastores[facts.datastore];
+      const datastore = ownEntry(app.datastores, facts.datastore);
       if (!datastore) return undefined;
       this.#compiled = { version: facts.version, datastore };
     }
@@ -185,9 +186,11 @@ export class InstanceObject extends DurableObject<Env> {
     const tables = facts.config.tables;
     const synced = this.#store
       .getTableIds()
-      .filter((id) => tables[id] === undefined || tables[id].serverOnly);
+      .filter((id) => (ownEntry(tables, id) ?? { serverOnly: true }).serverOnly === true);
     if (synced.length > 0) this.#store.transaction(() => synced.forEach((id) => this.#store.delTable(id)));
-    const serverOnly = this.#privateStore.getTableIds().filter((id) => tables[id]?.serverOnly !== true);
+    const serverOnly = this.#privateStore
+      .getTableIds()
+      .filter((id) => ownEntry(tables, id)?.serverOnly !== true);
     if (serverOnly.length > 0) {
       this.#privateStore.transaction(() => serverOnly.forEach((id) => this.#privateStore.delTable(id)));
     }
@@ -241,7 +244,11 @@ export class InstanceObject extends DurableObject<Env> {
     const connect = JSON.parse(header) as ConnectFacts;
     await this.#adoptFacts(connect.facts);
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    const tooMany = this.ctx.getWebSockets(userTag(connect.user)).length >= this.#limits.maxSocketsPerUser;
+    // Anonymous sockets (allowed where `connect` lets everyone in) are no one user: counting them as one would
+    // cap a public instance at a handful of viewers.
+    const tooMany =
+      connect.user.id !== '' &&
+      this.ctx.getWebSockets(userTag(connect.user)).length >= this.#limits.maxSocketsPerUser;
     this.ctx.acceptWebSocket(server, [userTag(connect.user)]);
     const attached: SocketFacts = {
       clientId: crypto.randomUUID(),
@@ -425,7 +432,7 @@ export class InstanceObject extends DurableObject<Env> {
     const [tablesHash, valuesHash] = store.getMergeableContentHashes();
     if (tablesHash === otherTables && valuesHash === otherValues) return;
     try {
-      const tables: TablesStamp = [{}, ''];
+      const tables: TablesStamp = [emptyRecord(), ''];
       if (tablesHash !== otherTables) {
         const tableDiff = await this.#request(
           socket,
@@ -507,11 +514,11 @@ export class InstanceObject extends DurableObject<Env> {
     this.#store.applyMergeableChanges(correction as never);
     const content = this.#store.getMergeableContent() as unknown as [TablesStamp, ValuesStamp];
     const [[tables, tablesHlc, tablesHash], values] = content;
-    const touched: TablesStamp[0] = {};
+    const touched: TablesStamp[0] = emptyRecord();
     for (const [tableId, [rows]] of Object.entries(correction[0][0])) {
       const stored = tables[tableId];
       if (!stored) continue;
-      const kept: TablesStamp[0][string][0] = {};
+      const kept: TablesStamp[0][string][0] = emptyRecord();
       for (const rowId of Object.keys(rows)) {
         const row = stored[0][rowId];
         if (row) kept[rowId] = row;
@@ -557,7 +564,7 @@ export class InstanceObject extends DurableObject<Env> {
   // --- the server data API
 
   #tableOf(tableId: string): { store: MergeableStore; serverOnly: boolean } | undefined {
-    const table = this.#facts?.config.tables[tableId];
+    const table = this.#facts && ownEntry(this.#facts.config.tables, tableId);
     if (!table) return undefined;
     return table.serverOnly
       ? { store: this.#privateStore, serverOnly: true }
@@ -576,7 +583,7 @@ export class InstanceObject extends DurableObject<Env> {
   async putRow(facts: InstanceFacts, tableId: string, rowId: string, cells: unknown): Promise<DataAnswer> {
     await this.#adoptFacts(facts);
     const table = this.#tableOf(tableId);
-    const config = facts.config.tables[tableId];
+    const config = ownEntry(facts.config.tables, tableId);
     if (!table || !config)
       return { status: 404, body: { error: `There is no table "${tableId}" in this datastore.` } };
     if (!isRecord(cells)) return { status: 400, body: { error: 'The row must be a JSON object of cells.' } };
@@ -630,10 +637,10 @@ export class InstanceObject extends DurableObject<Env> {
         code: 'values',
       });
     }
-    const synced: TablesContent = {};
-    const serverOnly: TablesContent = {};
+    const synced: TablesContent = emptyRecord();
+    const serverOnly: TablesContent = emptyRecord();
     for (const [tableId, rows] of Object.entries(snapshot[0])) {
-      const config = facts.config.tables[tableId];
+      const config = ownEntry(facts.config.tables, tableId);
       if (!config) {
         errors.push({
           path: `/0/${tableId}`,
@@ -651,7 +658,7 @@ export class InstanceObject extends DurableObject<Env> {
         continue;
       }
       const target = config.serverOnly ? serverOnly : synced;
-      target[tableId] = {};
+      target[tableId] = emptyRecord();
       for (const [rowId, cells] of Object.entries(rows)) {
         if (!isRecord(cells)) {
           errors.push({
@@ -682,9 +689,10 @@ export class InstanceObject extends DurableObject<Env> {
   /** Rows per table, storage bytes and open connections. */
   async getStats(facts: InstanceFacts): Promise<DataAnswer> {
     await this.#adoptFacts(facts);
+    // Every table of the config, empty ones as 0, so a count that drops to nothing reads 0 rather than vanishing.
     const rows: Record<string, number> = {};
-    for (const store of [this.#store, this.#privateStore]) {
-      for (const tableId of store.getTableIds()) rows[tableId] = store.getRowCount(tableId);
+    for (const [tableId, table] of Object.entries(facts.config.tables)) {
+      rows[tableId] = (table.serverOnly ? this.#privateStore : this.#store).getRowCount(tableId);
     }
     return plain(200, {
       rows,

@@ -10,6 +10,7 @@ import {
   type RuleUser,
 } from '@datastore-designer/schema';
 import type { MergeableStore } from 'tinybase';
+import { emptyRecord, ownEntry } from './own-key.ts';
 import type { CellStamps, MergeableChanges, Stamp, TablesStamp, ValuesStamp } from './sync-protocol.ts';
 
 /** Why a row was refused, as the rejection notice carries it to the sender. */
@@ -111,19 +112,19 @@ export const judgeChanges = (
   seeAll(clock, changes);
   const readOnly = context.datastore.config.sync === 'serverToClient';
   const [[incomingTables, incomingTablesHlc], [incomingValues]] = changes;
-  const acceptedTables: Record<string, Stamp<RowStamps>> = {};
-  const corrected: Record<string, Stamp<RowStamps>> = {};
-  const senderCorrected: Record<string, Stamp<RowStamps>> = {};
+  const acceptedTables = emptyRecord<Stamp<RowStamps>>();
+  const corrected = emptyRecord<Stamp<RowStamps>>();
+  const senderCorrected = emptyRecord<Stamp<RowStamps>>();
   const rejections: Rejection[] = [];
   let acceptedHlc = incomingTablesHlc && clock.valid(incomingTablesHlc) ? incomingTablesHlc : '';
   let correctionHlc = '';
   let senderHlc = '';
 
   for (const [tableId, [incomingRows, incomingTableHlc]] of Object.entries(incomingTables)) {
-    const table = context.datastore.tables[tableId];
+    const table = ownEntry(context.datastore.tables, tableId);
     for (const [rowId, [incomingCells, incomingRowHlc]] of Object.entries(incomingRows)) {
       const stored = storedCells(store, tableId, rowId);
-      const newer: CellStamps = {};
+      const newer: CellStamps = emptyRecord();
       for (const [cellId, stamp] of Object.entries(incomingCells)) {
         if ((stamp[1] ?? '') > (stored[cellId]?.[1] ?? '')) newer[cellId] = stamp;
       }
@@ -171,7 +172,7 @@ export const judgeChanges = (
       }
 
       if (rejection === undefined) {
-        const cells: CellStamps = { ...newer };
+        const cells: CellStamps = Object.assign(emptyRecord(), newer);
         let insideHlc = '';
         for (const [, cellHlc] of Object.values(newer)) insideHlc = later(insideHlc, cellHlc);
         for (const [cellId, value] of Object.entries(defaults)) {
@@ -180,7 +181,10 @@ export const judgeChanges = (
           insideHlc = later(insideHlc, hlc);
         }
         const rowHlc = containerHlc(clock, incomingRowHlc, insideHlc);
-        const tableStamp = (acceptedTables[tableId] ??= [{}, containerHlc(clock, incomingTableHlc, '')]);
+        const tableStamp = (acceptedTables[tableId] ??= [
+          emptyRecord(),
+          containerHlc(clock, incomingTableHlc, ''),
+        ]);
         tableStamp[0][rowId] = [cells, rowHlc];
         tableStamp[1] = later(tableStamp[1], rowHlc);
         acceptedHlc = later(acceptedHlc, rowHlc);
@@ -190,9 +194,12 @@ export const judgeChanges = (
       rejections.push({ table: tableId, row: rowId, cells: cellIds, operation, ...rejection });
       // The stored value (or a deletion where there was none) under a stamp newer than the refused one.
       const hlc = clock.next();
-      const cells: CellStamps = {};
+      const cells: CellStamps = emptyRecord();
       for (const cellId of cellIds) cells[cellId] = [stored[cellId]?.[0], hlc];
-      const tableStamp = ((before === undefined ? senderCorrected : corrected)[tableId] ??= [{}, hlc]);
+      const tableStamp = ((before === undefined ? senderCorrected : corrected)[tableId] ??= [
+        emptyRecord(),
+        hlc,
+      ]);
       tableStamp[0][rowId] = [cells, hlc];
       tableStamp[1] = hlc;
       if (before === undefined) senderHlc = hlc;
@@ -201,7 +208,7 @@ export const judgeChanges = (
   }
 
   const values = storedValues(store);
-  const correctedValues: Record<string, Stamp<unknown>> = {};
+  const correctedValues = emptyRecord<Stamp<unknown>>();
   let valuesHlc = '';
   for (const [valueId, [, hlc]] of Object.entries(incomingValues)) {
     if ((hlc ?? '') <= (values[valueId]?.[1] ?? '')) continue;

@@ -1,5 +1,7 @@
 // TinyBase 10.0.1's WebSocket sync frames: reading a client's frame and writing the hub's, without relaying.
 
+import { emptyRecord } from './own-key.ts';
+
 /** TinyBase's message types, numbered as on the wire. */
 export const MessageType = {
   Response: 0,
@@ -45,7 +47,8 @@ const reviveUndefined = (value: unknown): unknown => {
   if (value === UNDEFINED) return undefined;
   if (Array.isArray(value)) return value.map(reviveUndefined);
   if (value !== null && typeof value === 'object') {
-    const result: Record<string, unknown> = {};
+    // No prototype: a "__proto__" id from a client stays an id instead of replacing the prototype.
+    const result = emptyRecord<unknown>();
     for (const [key, child] of Object.entries(value)) result[key] = reviveUndefined(child);
     return result;
   }

@@ -122,11 +122,11 @@ describe('configs', () => {
     expect((await api(runtime, 'GET', '/api/apps/Not_An_App/config')).status).toBe(404);
   });
 
-  test('admin routes need the admin token', async () => {
+  test('admin routes need the admin token: none or a bad one is 401, a user token 403', async () => {
     expect((await api(runtime, 'GET', '/api/apps', { token: null })).status).toBe(401);
     expect((await api(runtime, 'GET', '/api/apps', { token: 'wrong' })).status).toBe(401);
     const user = await userToken(runtime, { sub: 'alice' });
-    expect((await api(runtime, 'PUT', '/api/apps/cfg/config', { body: base, token: user })).status).toBe(401);
+    expect((await api(runtime, 'PUT', '/api/apps/cfg/config', { body: base, token: user })).status).toBe(403);
   });
 
   test('deleting an app removes it', async () => {
