@@ -341,6 +341,9 @@ export const createHttpApp = () => {
   });
 
   app.all('/api/*', (c) => c.json({ error: 'There is no such API route.' }, 404));
+  app.all('/sync/*', (c) =>
+    c.json({ error: 'A sync URL is /sync/<app>/<datastore>/<instance>.', code: 'unknown_route' }, 404),
+  );
   app.onError((error, c) => {
     console.error(error);
     return c.json({ error: 'The runtime failed to handle this request.' }, 500);

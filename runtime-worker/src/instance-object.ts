@@ -161,7 +161,7 @@ export class InstanceObject extends DurableObject<Env> {
     }
     this.#facts = facts;
     await this.ctx.storage.put('facts', facts);
-    if (current && current.version !== facts.version) this.#dropRemovedTables(facts);
+    if (current && current.version !== facts.version) this.#followTableChanges(facts);
   }
 
   #datastore(): CompiledDatastore | undefined {
@@ -181,18 +181,30 @@ export class InstanceObject extends DurableObject<Env> {
     return instanceFacts(facts?.kind ?? 'single', facts?.instanceId ?? 'main', facts?.registry);
   }
 
-  /** A deploy that removes tables removes their rows too (the deploy was forced: it said so). */
-  #dropRemovedTables(facts: InstanceFacts): void {
+  /**
+   * A deploy that removes tables removes their rows too (the deploy was forced: it said so). A table turned
+   * `serverOnly` (or back) keeps its rows: they move to the store that now holds the table, so clients lose
+   * (or gain) sight of them but nothing is deleted by a deploy nobody was warned about.
+   */
+  #followTableChanges(facts: InstanceFacts): void {
     const tables = facts.config.tables;
-    const synced = this.#store
-      .getTableIds()
-      .filter((id) => (ownEntry(tables, id) ?? { serverOnly: true }).serverOnly === true);
-    if (synced.length > 0) this.#store.transaction(() => synced.forEach((id) => this.#store.delTable(id)));
-    const serverOnly = this.#privateStore
-      .getTableIds()
-      .filter((id) => ownEntry(tables, id)?.serverOnly !== true);
-    if (serverOnly.length > 0) {
-      this.#privateStore.transaction(() => serverOnly.forEach((id) => this.#privateStore.delTable(id)));
+    const serverOnly = (id: string) => ownEntry(tables, id)?.serverOnly === true;
+    const known = (id: string) => ownEntry(tables, id) !== undefined;
+    const leavingSynced = this.#store.getTableIds().filter((id) => !known(id) || serverOnly(id));
+    const leavingPrivate = this.#privateStore.getTableIds().filter((id) => !known(id) || !serverOnly(id));
+    const toPrivate = leavingSynced.filter(known).map((id) => [id, this.#store.getTable(id)] as const);
+    const toSynced = leavingPrivate.filter(known).map((id) => [id, this.#privateStore.getTable(id)] as const);
+    if (leavingSynced.length > 0 || toSynced.length > 0) {
+      this.#store.transaction(() => {
+        leavingSynced.forEach((id) => this.#store.delTable(id));
+        toSynced.forEach(([id, rows]) => this.#store.setTable(id, rows));
+      });
+    }
+    if (leavingPrivate.length > 0 || toPrivate.length > 0) {
+      this.#privateStore.transaction(() => {
+        leavingPrivate.forEach((id) => this.#privateStore.delTable(id));
+        toPrivate.forEach(([id, rows]) => this.#privateStore.setTable(id, rows));
+      });
     }
   }
 

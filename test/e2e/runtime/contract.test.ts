@@ -236,6 +236,36 @@ describe('§4 sync', () => {
     expect(Object.entries(rows.body)).toEqual([['__proto__', { text: 'a fine row', votes: 0 }]]);
   });
 
+  test('turning a table server-only (and back) keeps its rows; only clients lose and regain sight', async () => {
+    const moving = (serverOnly: boolean): AppConfig => ({
+      format: 1,
+      datastores: {
+        board: {
+          instances: 'single',
+          sync: 'twoWay',
+          connect: 'true',
+          tables: { notes: { serverOnly, fields: { text: { type: 'string' } } } },
+        },
+      },
+    });
+    const rows = '/api/apps/moving/datastores/board/instances/main/tables/notes/rows';
+    expect((await api(runtime, 'PUT', '/api/apps/moving/config', { body: moving(false) })).status).toBe(200);
+    await api(runtime, 'PUT', `${rows}/n1`, { body: { text: 'kept' } });
+    const viewer = await connectClient(runtime, 'moving/board/main');
+    clients.push(viewer);
+    await waitFor(() => viewer.store.hasRow('notes', 'n1'), 'the row to reach the client');
+
+    expect((await api(runtime, 'PUT', '/api/apps/moving/config', { body: moving(true) })).status).toBe(200);
+    await waitFor(() => !viewer.store.hasTable('notes'), 'the client to lose sight of the table');
+    expect((await api(runtime, 'GET', rows)).body).toEqual({ n1: { text: 'kept' } });
+    const snapshot = await api(runtime, 'GET', '/api/apps/moving/datastores/board/instances/main/snapshot');
+    expect(snapshot.body).toEqual([{ notes: { n1: { text: 'kept' } } }, {}]);
+
+    expect((await api(runtime, 'PUT', '/api/apps/moving/config', { body: moving(false) })).status).toBe(200);
+    await waitFor(() => viewer.store.getCell('notes', 'n1', 'text') === 'kept', 'the row to come back');
+    expect((await api(runtime, 'GET', rows)).body).toEqual({ n1: { text: 'kept' } });
+  });
+
   test('anonymous sockets are not one user: the per-user socket limit does not cap them', async () => {
     const url = `${runtime.wsUrl}/sync/contract/board/main`;
     const anonymous = await Promise.all([1, 2, 3, 4].map(() => openSocket(url)));
