@@ -11,7 +11,7 @@ import {
 } from '@datastore-designer/schema';
 import { DurableObject } from 'cloudflare:workers';
 import type { InstanceFacts, InstanceRegistry } from './instance-facts.ts';
-import { ownEntry } from './own-key.ts';
+import { ownEntry, withoutPrototypes } from './own-key.ts';
 
 /** The name of the one control object that lists every app (app ids cannot start with '#'). */
 export const DIRECTORY_NAME = '#directory';
@@ -151,7 +151,10 @@ export class ControlObject extends DurableObject<Env> {
         };
       }
     }
-    const diff = diffConfigs(live?.config, result.config);
+    const diff = diffConfigs(
+      withoutPrototypes(live?.config ?? { format: 1, datastores: {} }),
+      withoutPrototypes(result.config),
+    );
     if (diff.destructive && !options.force) {
       return {
         status: 409,

@@ -7,3 +7,15 @@ export const ownEntry = <T>(record: Record<string, T>, key: string): T | undefin
 
 /** An empty record without a prototype, so any id can be a key of it (`record[id] ??= …` included). */
 export const emptyRecord = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
+/**
+ * A deep copy of JSON data whose objects have no prototype, for code that looks ids up with `record[id]` (the
+ * schema's config diff does): an app may name a datastore, table or field "constructor".
+ */
+export const withoutPrototypes = <T>(value: T): T => {
+  if (Array.isArray(value)) return value.map(withoutPrototypes) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const copy = emptyRecord<unknown>();
+  for (const [key, child] of Object.entries(value)) copy[key] = withoutPrototypes(child);
+  return copy as T;
+};

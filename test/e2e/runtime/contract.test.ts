@@ -71,6 +71,40 @@ describe('§1/§3 deploys', () => {
     expect(apps.body.apps.map((entry) => entry.app)).not.toContain('Board');
   });
 
+  test('datastores and tables may be named like JavaScript built-ins: deploys and diffs work', async () => {
+    const odd = (withSecond: boolean): AppConfig => {
+      const datastore = {
+        instances: 'single' as const,
+        sync: 'twoWay' as const,
+        connect: 'true',
+        tables: { toString: { fields: { text: { type: 'string' as const } }, rules: { create: 'true' } } },
+      };
+      return {
+        format: 1,
+        datastores: { constructor: datastore, ...(withSecond ? { second: datastore } : {}) },
+      };
+    };
+    expect((await api(runtime, 'PUT', '/api/apps/built-ins/config', { body: odd(false) })).body).toEqual({
+      version: 1,
+    });
+    expect((await api(runtime, 'PUT', '/api/apps/built-ins/config', { body: odd(true) })).body).toEqual({
+      version: 2,
+    });
+    const removal = await api<{ diff: { changes: { path: string }[] } }>(
+      runtime,
+      'PUT',
+      '/api/apps/built-ins/config',
+      { body: odd(false) },
+    );
+    expect(removal.status).toBe(409);
+    expect(removal.body.diff.changes.map((change) => change.path)).toEqual(['/datastores/second']);
+    const live = await api<{ config: AppConfig }>(runtime, 'GET', '/api/apps/built-ins/config');
+    expect(Object.keys(live.body.config.datastores)).toEqual(['constructor', 'second']);
+    const rows = '/api/apps/built-ins/datastores/constructor/instances/main/tables/toString/rows';
+    expect((await api(runtime, 'PUT', `${rows}/r1`, { body: { text: 'hi' } })).status).toBe(200);
+    expect((await api(runtime, 'GET', rows)).body).toEqual({ r1: { text: 'hi' } });
+  });
+
   test('a config that is not JSON is 400 with a problem in errors, like every invalid config', async () => {
     const answer = await send('PUT', '/api/apps/contract/config', '{"format": 1,');
     expect(answer.status).toBe(400);
