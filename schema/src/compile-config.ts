@@ -111,12 +111,16 @@ export const judgeRowChange = (
   const operation: RowRuleKind = exists ? (existed ? 'update' : 'create') : 'delete';
   const defaults = operation === 'create' ? missingDefaults(table.config, merged) : {};
   const newRow: Row = operation === 'delete' ? {} : { ...merged, ...defaults };
+  // Unknown fields first: a cell named like a built-in ("__proto__") must never slip through the merge above.
+  const unknown = unknownFieldProblems(table.config, incoming);
   const problems =
-    operation === 'create'
-      ? validateCells(table.config, newRow, true)
-      : operation === 'update'
-        ? validateCells(table.config, incoming, false)
-        : unknownFieldProblems(table.config, incoming);
+    unknown.length > 0
+      ? unknown
+      : operation === 'create'
+        ? validateCells(table.config, newRow, true)
+        : operation === 'update'
+          ? validateCells(table.config, incoming, false)
+          : [];
   if (problems.length > 0) {
     return {
       operation,

@@ -1,6 +1,7 @@
 // Compares two configs and names each change, marking the ones that lose data (for deploy warnings).
 import type { AppConfig, DatastoreConfig, FieldConfig, TableConfig } from './config-types.ts';
 import { toPointer } from './problems.ts';
+import { ownEntry } from './own-key.ts';
 
 /** One difference between two configs. */
 export interface ConfigChange {
@@ -29,8 +30,8 @@ const diffFields = (
   const ids = new Set([...Object.keys(before.fields), ...Object.keys(after.fields)]);
   for (const fieldId of ids) {
     const path = toPointer([...segments, 'fields', fieldId]);
-    const was: FieldConfig | undefined = before.fields[fieldId];
-    const is: FieldConfig | undefined = after.fields[fieldId];
+    const was: FieldConfig | undefined = ownEntry(before.fields, fieldId);
+    const is: FieldConfig | undefined = ownEntry(after.fields, fieldId);
     if (!was && is) {
       changes.push({
         path,
@@ -72,8 +73,8 @@ const diffTables = (
   const ids = new Set([...Object.keys(before.tables), ...Object.keys(after.tables)]);
   for (const tableId of ids) {
     const tableSegments = [...segments, 'tables', tableId];
-    const was = before.tables[tableId];
-    const is = after.tables[tableId];
+    const was = ownEntry(before.tables, tableId);
+    const is = ownEntry(after.tables, tableId);
     if (!was && is) {
       changes.push({
         path: toPointer(tableSegments),
@@ -130,8 +131,8 @@ export const diffConfigs = (before: AppConfig | undefined, after: AppConfig): Co
   const ids = new Set([...Object.keys(beforeStores), ...Object.keys(after.datastores)]);
   for (const datastoreId of ids) {
     const segments = ['datastores', datastoreId];
-    const was = beforeStores[datastoreId];
-    const is = after.datastores[datastoreId];
+    const was = ownEntry(beforeStores, datastoreId);
+    const is = ownEntry(after.datastores, datastoreId);
     if (!was && is) {
       changes.push({
         path: toPointer(segments),

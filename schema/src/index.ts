@@ -43,6 +43,7 @@ export { tablesSchemaFor, typescriptFor } from './tinybase-schema.ts';
 export { type ConfigChange, type ConfigDiff, diffConfigs } from './config-diff.ts';
 export { blankConfig, type Template, type TemplateId, templates } from './templates.ts';
 export { describeRule } from './describe-rule.ts';
+export { ownEntry } from './own-key.ts';
 
 /** The committed JSON Schema of the config, for editors (`"$schema"`) and the designer's JSON view. */
 export const configJsonSchema: Record<string, unknown> = configJsonSchemaFile;

@@ -25,6 +25,7 @@ export const PROBLEM_CODES = {
   default_invalid: 'A default value that breaks its own field limits.',
   limit_not_for_type: 'A limit that does not apply to this field type.',
   min_above_max: 'A minimum larger than the maximum.',
+  reserved_id: 'A field name that rules cannot use.',
   missing_reference: 'A reference to a table that does not exist.',
   reference_not_string: 'A reference on a field that does not hold text.',
   reference_server_only: 'A synced table that references a server-only table.',

@@ -1,5 +1,6 @@
 // Checks rows and cells against a table's fields (types, required, limits) and fills in defaults.
 import type { CellValue, FieldConfig, Row, TableConfig } from './config-types.ts';
+import { ownEntry } from './own-key.ts';
 
 /** One problem with a row, naming the field (or '' for the row as a whole). */
 export interface RowProblem {
@@ -51,7 +52,7 @@ const cellProblem = (field: FieldConfig, value: unknown): Omit<RowProblem, 'fiel
 /** Names the cells that are not fields of the table. */
 export const unknownFieldProblems = (table: TableConfig, cells: Record<string, unknown>): RowProblem[] =>
   Object.keys(cells)
-    .filter((fieldId) => table.fields[fieldId] === undefined)
+    .filter((fieldId) => ownEntry(table.fields, fieldId) === undefined)
     .map((fieldId) => ({
       field: fieldId,
       code: 'unknown_field',
@@ -66,7 +67,7 @@ export const validateCells = (
 ): RowProblem[] => {
   const problems: RowProblem[] = unknownFieldProblems(table, cells);
   for (const [fieldId, value] of Object.entries(cells)) {
-    const field = table.fields[fieldId];
+    const field = ownEntry(table.fields, fieldId);
     if (field === undefined) continue;
     if (value === undefined) {
       if (field.required) {
@@ -83,7 +84,7 @@ export const validateCells = (
   }
   if (complete) {
     for (const [fieldId, field] of Object.entries(table.fields)) {
-      if (field.required && cells[fieldId] === undefined) {
+      if (field.required && ownEntry(cells, fieldId) === undefined) {
         problems.push({ field: fieldId, code: 'required', message: `"${fieldId}" is required.` });
       }
     }
@@ -99,7 +100,8 @@ export const validateRow = (table: TableConfig, row: Record<string, unknown>): R
 export const missingDefaults = (table: TableConfig, row: Record<string, unknown>): Row => {
   const defaults: Row = {};
   for (const [fieldId, field] of Object.entries(table.fields)) {
-    if (row[fieldId] === undefined && field.default !== undefined) defaults[fieldId] = field.default;
+    if (ownEntry(row, fieldId) === undefined && field.default !== undefined)
+      defaults[fieldId] = field.default;
   }
   return defaults;
 };

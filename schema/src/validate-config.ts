@@ -5,6 +5,7 @@ import { configSchema, ID_PATTERN } from './config-schema.ts';
 import { type ConfigProblem, describePlace, type ProblemCode, toPointer } from './problems.ts';
 import { checkRule } from './rule-compiler.ts';
 import { validateCell } from './row-validation.ts';
+import { ownEntry } from './own-key.ts';
 
 /** The outcome of validation: the typed config, or every problem found at once. */
 export type ValidationResult =
@@ -63,7 +64,7 @@ const kindOf = (value: unknown): string =>
 const subjectOf = (segments: Segments): string => {
   const key = String(segments[segments.length - 1] ?? '');
   if (RULE_KEYS.has(key)) return `The ${key} rule`;
-  return KEY_WORDS[key] ?? `"${key}"`;
+  return ownEntry(KEY_WORDS, key) ?? `"${key}"`;
 };
 
 const expectedWords: Record<string, string> = {
@@ -134,6 +135,10 @@ const objectEntries = (value: unknown): Array<[string, unknown]> =>
 
 const FIELD_TYPES = new Set(['string', 'number', 'boolean']);
 
+// Words CEL reads as literals or operators, and "constructor", which the CEL library reads as a value's type:
+// a field with such a name could never be used in a rule (`row.in`).
+const RESERVED_FIELD_IDS = new Set(['in', 'null', 'true', 'false', 'constructor']);
+
 const checkField = (
   field: Record<string, unknown>,
   segments: Segments,
@@ -175,7 +180,7 @@ const checkField = (
     }
   }
   if (typeof field.references === 'string' && ID_PATTERN.test(field.references)) {
-    const target = tables[field.references];
+    const target = ownEntry(tables, field.references);
     if (target === undefined) {
       add(
         'references',
@@ -216,7 +221,11 @@ const checkRuleAt = (
 const wellFormedTable = (table: Record<string, unknown>): TableConfig => ({
   fields: Object.fromEntries(
     objectEntries(table.fields).filter(
-      ([id, field]) => ID_PATTERN.test(id) && isObject(field) && FIELD_TYPES.has(field.type as string),
+      ([id, field]) =>
+        ID_PATTERN.test(id) &&
+        !RESERVED_FIELD_IDS.has(id) &&
+        isObject(field) &&
+        FIELD_TYPES.has(field.type as string),
     ),
   ) as TableConfig['fields'],
 });
@@ -260,6 +269,13 @@ const checkDatastore = (
       });
     }
     for (const [fieldId, field] of fields) {
+      if (RESERVED_FIELD_IDS.has(fieldId)) {
+        problems.push({
+          path: toPointer([...tableSegments, 'fields', fieldId]),
+          code: 'reserved_id',
+          message: `"${fieldId}" cannot be a field name in table "${tableId}": rules read it as a word of their own. Choose another name.`,
+        });
+      }
       if (isObject(field)) {
         checkField(field, [...tableSegments, 'fields', fieldId], tables, table.serverOnly !== true, problems);
       }
