@@ -155,7 +155,11 @@ export const diffConfigs = (before: AppConfig | undefined, after: AppConfig): Co
             path: toPointer([...segments, setting]),
             kind: 'changed',
             destructive: false,
-            message: `Datastore "${datastoreId}": ${setting} changes${was[setting] === undefined || is[setting] === undefined ? '' : ` from ${JSON.stringify(was[setting])} to ${JSON.stringify(is[setting])}`}.`,
+            message:
+              `Datastore "${datastoreId}": ${setting} changes${was[setting] === undefined || is[setting] === undefined ? '' : ` from ${JSON.stringify(was[setting])} to ${JSON.stringify(is[setting])}`}.` +
+              (setting === 'instances'
+                ? ' Data already stored stays in the instances of the old kind, where the new kind will not look for it.'
+                : ''),
           });
         }
       }

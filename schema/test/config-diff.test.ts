@@ -112,6 +112,20 @@ describe('diffConfigs', () => {
     expect(diff.changes[0]!.message.length).toBeGreaterThan(10);
   });
 
+  test('changing the instance kind says where the stored data stays', () => {
+    const diff = diffConfigs(
+      before,
+      edit((c): unknown => (c.datastores.board!.instances = 'perUser')),
+    );
+    expect(diff.destructive).toBe(false);
+    expect(diff.changes).toEqual([
+      expect.objectContaining({
+        path: '/datastores/board/instances',
+        message: expect.stringContaining('old kind'),
+      }),
+    ]);
+  });
+
   test('switching between templates names each removal', () => {
     const [todo, chat] = templates;
     const diff = diffConfigs(todo!.config, chat!.config);
