@@ -268,6 +268,25 @@ describe('designer in Chromium', () => {
     expect(again.equals(exported)).toBe(true);
   });
 
+  it('refuses a file that is not a config with a clear reason, and loses no project', async () => {
+    await page.getByRole('link', { name: '← Projects' }).click();
+    const projects = await page.locator('.project-list li').count();
+    for (const [name, text, words] of [
+      ['broken.json', '{"format": 1, "datastores": {', 'is not a config file'],
+      ['shapeless.json', '{"format": 1, "datastores": {"main": {"tables": 3}}}', 'cannot be opened'],
+    ] as const) {
+      await page.getByTestId('import-input').setInputFiles({
+        name,
+        mimeType: 'application/json',
+        buffer: Buffer.from(text),
+      });
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain(`"${name}" ${words}`);
+      expect(await page.locator('.project-list li').count()).toBe(projects);
+    }
+    await page.locator('.project-open').filter({ hasText: 'exported' }).first().click();
+    await page.locator('.react-flow__node[data-id="tags"]').waitFor();
+  });
+
   it('deploys to the local runtime, shows the version and lists it', async () => {
     await page.getByRole('button', { name: 'Deploy', exact: true }).first().click();
     await expect.poll(() => page.getByLabel('Runtime address').inputValue()).toBe(runtime.url);
