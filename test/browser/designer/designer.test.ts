@@ -270,7 +270,13 @@ describe('designer in Chromium', () => {
 
   it('refuses a file that is not a config with a clear reason, and loses no project', async () => {
     await page.getByRole('link', { name: '← Projects' }).click();
-    const projects = await page.locator('.project-list li').count();
+    // The project list (the template and imported projects so far) must be on screen before it is counted.
+    const yourProjects = page
+      .locator('section', { has: page.getByRole('heading', { name: 'Your projects' }) })
+      .locator('.project-open');
+    await yourProjects.first().waitFor();
+    const projects = await yourProjects.count();
+    expect(projects).toBeGreaterThan(0);
     for (const [name, text, words] of [
       ['broken.json', '{"format": 1, "datastores": {', 'is not a config file'],
       ['shapeless.json', '{"format": 1, "datastores": {"main": {"tables": 3}}}', 'cannot be opened'],
@@ -281,9 +287,9 @@ describe('designer in Chromium', () => {
         buffer: Buffer.from(text),
       });
       await expect.poll(() => page.getByRole('alert').textContent()).toContain(`"${name}" ${words}`);
-      expect(await page.locator('.project-list li').count()).toBe(projects);
+      expect(await yourProjects.count()).toBe(projects);
     }
-    await page.locator('.project-open').filter({ hasText: 'exported' }).first().click();
+    await yourProjects.filter({ hasText: 'exported' }).first().click();
     await page.locator('.react-flow__node[data-id="tags"]').waitFor();
   });
 
