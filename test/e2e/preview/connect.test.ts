@@ -42,6 +42,10 @@ const client = async (...args: Parameters<typeof connectClient>) => {
   return connection;
 };
 
+/** A client of the board datastore's one instance, signed in as `user` with a token minted for the app. */
+const boardClient = async (app: string, user: string) =>
+  client(runtime, { app, datastore: 'board', instance: 'main', token: await mintToken(runtime, app, user) });
+
 const statusLog = (connection: Connection): StatusDetail[] => {
   const log: StatusDetail[] = [];
   connection.addStatusListener((status) => log.push(status));
@@ -51,18 +55,8 @@ const statusLog = (connection: Connection): StatusDetail[] => {
 describe('connect()', () => {
   test('two clients see each other’s allowed edits', async () => {
     const app = await freshApp();
-    const alice = await client(runtime, {
-      app,
-      datastore: 'board',
-      instance: 'main',
-      token: await mintToken(runtime, app, 'alice'),
-    });
-    const bob = await client(runtime, {
-      app,
-      datastore: 'board',
-      instance: 'main',
-      token: await mintToken(runtime, app, 'bob'),
-    });
+    const alice = await boardClient(app, 'alice');
+    const bob = await boardClient(app, 'bob');
     await alice.whenStatus('online');
     await bob.whenStatus('online');
     alice.untypedStore.setRow('notes', 'n1', { text: 'from alice', author: 'alice' });
@@ -75,18 +69,8 @@ describe('connect()', () => {
 
   test('a forbidden write is reverted and reported as a rejection event with its rule', async () => {
     const app = await freshApp();
-    const alice = await client(runtime, {
-      app,
-      datastore: 'board',
-      instance: 'main',
-      token: await mintToken(runtime, app, 'alice'),
-    });
-    const bob = await client(runtime, {
-      app,
-      datastore: 'board',
-      instance: 'main',
-      token: await mintToken(runtime, app, 'bob'),
-    });
+    const alice = await boardClient(app, 'alice');
+    const bob = await boardClient(app, 'bob');
     await alice.whenStatus('online');
     await bob.whenStatus('online');
     alice.untypedStore.setRow('notes', 'n1', { text: 'mine', author: 'alice' });
@@ -201,18 +185,8 @@ describe('connect()', () => {
 
   test('edits made offline merge on reconnect', async () => {
     const app = await freshApp();
-    const alice = await client(runtime, {
-      app,
-      datastore: 'board',
-      instance: 'main',
-      token: await mintToken(runtime, app, 'alice'),
-    });
-    const bob = await client(runtime, {
-      app,
-      datastore: 'board',
-      instance: 'main',
-      token: await mintToken(runtime, app, 'bob'),
-    });
+    const alice = await boardClient(app, 'alice');
+    const bob = await boardClient(app, 'bob');
     await alice.whenStatus('online');
     await bob.whenStatus('online');
     bob.goOffline();
@@ -249,12 +223,7 @@ describe('connect()', () => {
       first.untypedStore.setRow('notes', 'kept', { text: 'survives a reload', author: 'carol' });
       await first.destroy();
 
-      const watcher = await client(runtime, {
-        app,
-        datastore: 'board',
-        instance: 'main',
-        token: await mintToken(runtime, app, 'dan'),
-      });
+      const watcher = await boardClient(app, 'dan');
       await watcher.whenStatus('online');
       expect(watcher.untypedStore.hasRow('notes', 'kept')).toBe(false);
       const reloaded = await client(runtime, { app, datastore: 'board', instance: 'main', token, persister });
@@ -348,12 +317,7 @@ describe('connect()', () => {
       return mintToken(runtime, app, 'gina');
     };
     const gina = await client(runtime, { app, datastore: 'board', instance: 'main', token: tokenFor });
-    const watcher = await client(runtime, {
-      app,
-      datastore: 'board',
-      instance: 'main',
-      token: await mintToken(runtime, app, 'hal'),
-    });
+    const watcher = await boardClient(app, 'hal');
     await gina.whenStatus('online');
     await watcher.whenStatus('online');
     gina.goOffline();
@@ -388,12 +352,7 @@ describe('connect()', () => {
     await ivy.whenStatus('online');
     expect(issued).toBe(2);
     ivy.untypedStore.setRow('notes', 'after', { text: 'still syncing', author: 'ivy' });
-    const watcher = await client(runtime, {
-      app,
-      datastore: 'board',
-      instance: 'main',
-      token: await mintToken(runtime, app, 'jo'),
-    });
+    const watcher = await boardClient(app, 'jo');
     await eventually(() =>
       expect(watcher.untypedStore.getCell('notes', 'after', 'text')).toBe('still syncing'),
     );
@@ -401,18 +360,8 @@ describe('connect()', () => {
 
   test('a hundred changes in a row each reach the other client', async () => {
     const app = await freshApp();
-    const alice = await client(runtime, {
-      app,
-      datastore: 'board',
-      instance: 'main',
-      token: await mintToken(runtime, app, 'alice'),
-    });
-    const bob = await client(runtime, {
-      app,
-      datastore: 'board',
-      instance: 'main',
-      token: await mintToken(runtime, app, 'bob'),
-    });
+    const alice = await boardClient(app, 'alice');
+    const bob = await boardClient(app, 'bob');
     await alice.whenStatus('online');
     await bob.whenStatus('online');
     for (let n = 0; n < 100; n++) {
