@@ -3,10 +3,14 @@
 // that class relays every client frame to every other client from private fields we cannot intercept.
 import {
   applyDefaults,
+  CloseCode,
   compileConfig,
+  encodeRejectionNotice,
+  errorBody,
   instanceFacts,
   validateRow,
   type CompiledDatastore,
+  type RejectionNotice,
   type Row,
   type RuleUser,
 } from '@datastore-designer/schema';
@@ -18,8 +22,8 @@ import {
 } from 'tinybase/persisters/persister-durable-object-sql-storage';
 import { CONNECT_HEADER, type ConnectFacts, type InstanceFacts, type SocketFacts } from './instance-facts.ts';
 import { emptyRecord, ownEntry } from './own-key.ts';
-import { CloseCode, limitsFrom, type Limits } from './settings.ts';
-import { judgeChanges, type GateClock, type Rejection } from './sync-gate.ts';
+import { limitsFrom, type Limits } from './settings.ts';
+import { judgeChanges, type GateClock } from './sync-gate.ts';
 import {
   formatFrame,
   fragmentFrame,
@@ -84,13 +88,6 @@ const mergeInto = (target: TablesStamp, [tables, hlc]: TablesStamp): void => {
   }
   if ((hlc ?? '') > (target[1] ?? '')) target[1] = hlc;
 };
-
-/**
- * The body of a rejection notice. TinyBase 10.0.1's client validates every Response body and closes the
- * socket (1007) on a bare object, so the notice travels as a one-cell stamp, `[{"rejected": [notice]}]`,
- * which it accepts (cells may be objects) and then ignores, since its request id matches nothing pending.
- */
-export const rejectionBody = (rejection: Rejection) => [{ rejected: [rejection] }];
 
 /** One datastore instance: its synced store, its server-only store, and the sockets of its clients. */
 export class InstanceObject extends DurableObject<Env> {
@@ -248,10 +245,7 @@ export class InstanceObject extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const header = request.headers.get(CONNECT_HEADER);
     if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket' || header === null) {
-      return Response.json(
-        { error: 'Expected a WebSocket upgrade.', code: 'upgrade_required' },
-        { status: 426 },
-      );
+      return Response.json(errorBody('upgrade_required', 'Expected a WebSocket upgrade.'), { status: 426 });
     }
     const connect = JSON.parse(header) as ConnectFacts;
     await this.#adoptFacts(connect.facts);
@@ -514,8 +508,8 @@ export class InstanceObject extends DurableObject<Env> {
     });
   }
 
-  #notice(rejection: Rejection): string {
-    return formatFrame(`rejected-${++this.#notices}`, MessageType.Response, rejectionBody(rejection));
+  #notice(rejection: RejectionNotice): string {
+    return encodeRejectionNotice(`rejected-${++this.#notices}`, rejection);
   }
 
   /**
@@ -587,7 +581,11 @@ export class InstanceObject extends DurableObject<Env> {
   async getRows(facts: InstanceFacts, tableId: string): Promise<DataAnswer> {
     await this.#adoptFacts(facts);
     const table = this.#tableOf(tableId);
-    if (!table) return { status: 404, body: { error: `There is no table "${tableId}" in this datastore.` } };
+    if (!table)
+      return {
+        status: 404,
+        body: errorBody('unknown_table', `There is no table "${tableId}" in this datastore.`),
+      };
     return plain(200, table.store.getTable(tableId));
   }
 
@@ -597,17 +595,20 @@ export class InstanceObject extends DurableObject<Env> {
     const table = this.#tableOf(tableId);
     const config = ownEntry(facts.config.tables, tableId);
     if (!table || !config)
-      return { status: 404, body: { error: `There is no table "${tableId}" in this datastore.` } };
-    if (!isRecord(cells)) return { status: 400, body: { error: 'The row must be a JSON object of cells.' } };
+      return {
+        status: 404,
+        body: errorBody('unknown_table', `There is no table "${tableId}" in this datastore.`),
+      };
+    if (!isRecord(cells))
+      return { status: 400, body: errorBody('bad_request', 'The row must be a JSON object of cells.') };
     const row = applyDefaults(config, cells as Row);
     const problems = validateRow(config, row);
     if (problems.length > 0) {
       return {
         status: 400,
-        body: {
-          error: 'The row does not fit the table.',
+        body: errorBody('invalid_row', 'The row does not fit the table.', {
           errors: problems.map((p) => ({ path: `/${p.field}`, message: p.message, code: p.code })),
-        },
+        }),
       };
     }
     table.store.setRow(tableId, rowId, row);
@@ -618,9 +619,16 @@ export class InstanceObject extends DurableObject<Env> {
   async deleteRow(facts: InstanceFacts, tableId: string, rowId: string): Promise<DataAnswer> {
     await this.#adoptFacts(facts);
     const table = this.#tableOf(tableId);
-    if (!table) return { status: 404, body: { error: `There is no table "${tableId}" in this datastore.` } };
+    if (!table)
+      return {
+        status: 404,
+        body: errorBody('unknown_table', `There is no table "${tableId}" in this datastore.`),
+      };
     if (!table.store.hasRow(tableId, rowId)) {
-      return { status: 404, body: { error: `There is no row "${rowId}" in table "${tableId}".` } };
+      return {
+        status: 404,
+        body: errorBody('unknown_row', `There is no row "${rowId}" in table "${tableId}".`),
+      };
     }
     table.store.delRow(tableId, rowId);
     return { status: 200, body: { deleted: true } };
@@ -639,7 +647,7 @@ export class InstanceObject extends DurableObject<Env> {
     if (!Array.isArray(snapshot) || snapshot.length < 1 || snapshot.length > 2 || !isRecord(snapshot[0])) {
       return {
         status: 400,
-        body: { error: 'A snapshot is TinyBase JSON: [tables, values].', errors: [] },
+        body: errorBody('invalid_snapshot', 'A snapshot is TinyBase JSON: [tables, values].', { errors: [] }),
       };
     }
     if (snapshot[1] !== undefined && !(isRecord(snapshot[1]) && isEmptyObject(snapshot[1]))) {
@@ -692,7 +700,10 @@ export class InstanceObject extends DurableObject<Env> {
       }
     }
     if (errors.length > 0)
-      return { status: 400, body: { error: 'The snapshot does not fit the datastore.', errors } };
+      return {
+        status: 400,
+        body: errorBody('invalid_snapshot', 'The snapshot does not fit the datastore.', { errors }),
+      };
     this.#store.setTables(synced as never);
     this.#privateStore.setTables(serverOnly as never);
     return { status: 200, body: { restored: true } };

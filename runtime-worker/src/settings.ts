@@ -1,4 +1,4 @@
-// The limits of CONTRACT.md §4, read from worker variables with their documented defaults.
+// The runtime's limits, read from worker variables with their documented defaults.
 
 /** The limits one runtime enforces; each is a worker variable of the same name. */
 export interface Limits {
@@ -22,13 +22,3 @@ export const limitsFrom = (env: Partial<Record<string, unknown>>): Limits => ({
   maxConfigBytes: positive(env.MAX_CONFIG_BYTES as string | undefined, 1024 * 1024),
   maxSnapshotBytes: positive(env.MAX_SNAPSHOT_BYTES as string | undefined, 64 * 1024 * 1024),
 });
-
-/** Close codes of CONTRACT.md §4. */
-export const CloseCode = {
-  tokenExpired: 4001,
-  accessWithdrawn: 4003,
-  instanceDeleted: 4004,
-  overLimit: 4008,
-  tooBig: 1009,
-  invalidFrame: 1007,
-} as const;

@@ -5,6 +5,7 @@ import {
   judgeRowChange,
   type CellValue,
   type CompiledDatastore,
+  type RejectionNotice,
   type Row,
   type RuleInstance,
   type RuleUser,
@@ -12,17 +13,6 @@ import {
 import type { MergeableStore } from 'tinybase';
 import { emptyRecord, ownEntry } from './own-key.ts';
 import type { CellStamps, MergeableChanges, Stamp, TablesStamp, ValuesStamp } from './sync-protocol.ts';
-
-/** Why a row was refused, as the rejection notice carries it to the sender. */
-export interface Rejection {
-  table: string;
-  row: string;
-  cells: string[];
-  operation: 'create' | 'update' | 'delete';
-  rule: 'create' | 'update' | 'delete' | 'schema' | 'readOnly' | 'values' | 'unknownTable';
-  expression: string;
-  reason: string;
-}
 
 /** Who is writing, into which instance, under which config. */
 export interface GateContext {
@@ -53,7 +43,7 @@ export interface GateResult {
   accepted?: MergeableChanges;
   correction?: MergeableChanges;
   senderCorrection?: MergeableChanges;
-  rejections: Rejection[];
+  rejections: RejectionNotice[];
 }
 
 type RowStamps = Record<string, Stamp<CellStamps>>;
@@ -92,7 +82,10 @@ const seeAll = (clock: GateClock, changes: MergeableChanges): void => {
 const containerHlc = (clock: GateClock, incoming: string | undefined, inside: string): string =>
   incoming && clock.valid(incoming) ? later(incoming, inside) : inside;
 
-const operationOf = (before: Row | undefined, incoming: Record<string, unknown>): Rejection['operation'] => {
+const operationOf = (
+  before: Row | undefined,
+  incoming: Record<string, unknown>,
+): RejectionNotice['operation'] => {
   const existed = before !== undefined && Object.keys(before).length > 0;
   const merged = { ...before, ...incoming };
   const exists = Object.values(merged).some((value) => value !== undefined);
@@ -115,7 +108,7 @@ export const judgeChanges = (
   const acceptedTables = emptyRecord<Stamp<RowStamps>>();
   const corrected = emptyRecord<Stamp<RowStamps>>();
   const senderCorrected = emptyRecord<Stamp<RowStamps>>();
-  const rejections: Rejection[] = [];
+  const rejections: RejectionNotice[] = [];
   let acceptedHlc = incomingTablesHlc && clock.valid(incomingTablesHlc) ? incomingTablesHlc : '';
   let correctionHlc = '';
   let senderHlc = '';
@@ -138,7 +131,7 @@ export const judgeChanges = (
         // judge, and storing it would let a client grow the instance without bound.
         continue;
       }
-      let rejection: Omit<Rejection, 'table' | 'row' | 'cells' | 'operation'> | undefined;
+      let rejection: Omit<RejectionNotice, 'table' | 'row' | 'cells' | 'operation'> | undefined;
       let defaults: Row = {};
       if (cellIds.some((cellId) => !clock.valid(newer[cellId]?.[1] ?? ''))) {
         rejection = {
