@@ -44,6 +44,27 @@ export { type ConfigChange, type ConfigDiff, diffConfigs } from './config-diff.t
 export { blankConfig, type Template, type TemplateId, templates } from './templates.ts';
 export { describeRule } from './describe-rule.ts';
 export { ownEntry } from './own-key.ts';
+export * from './scenario-types.ts';
+export {
+  rowMatches,
+  type ScenarioResult,
+  scenarioLine,
+  scenarioResult,
+  scenarioUser,
+  type StepOutcome,
+  stepResult,
+  type StepResult,
+  summaryLine,
+} from './scenario-outcome.ts';
+export {
+  cellsWords,
+  expectationWords,
+  personWords,
+  RULE_WORDS,
+  stepSentence,
+  stepWords,
+} from './scenario-words.ts';
+export { coverageGap, type RuleCoverage, runTests, type TestRun } from './scenario-runner.ts';
 
 /** The committed JSON Schema of the config, for editors (`"$schema"`) and the designer's JSON view. */
 export const configJsonSchema: Record<string, unknown> = configJsonSchemaFile;
