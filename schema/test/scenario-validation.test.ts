@@ -157,7 +157,8 @@ describe('the tests section', () => {
       {
         path: '/tests/0/steps/0/createInstance',
         code: 'multi_only',
-        message: 'A createInstance step only applies when instances is "multi"; this datastore\'s are "single".',
+        message:
+          'A createInstance step only applies when instances is "multi"; this datastore\'s are "single".',
       },
     ]);
   });
