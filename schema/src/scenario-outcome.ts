@@ -11,7 +11,8 @@ export type StepOutcome =
   | { kind: 'refused'; rule: RefusalRule; reason: string }
   | { kind: 'unchanged'; reason: string }
   | { kind: 'seen'; cells: Row | null }
-  | { kind: 'connect'; allowed: boolean; reason: string };
+  | { kind: 'connect'; allowed: boolean; reason: string }
+  | { kind: 'error'; reason: string };
 
 /** One step's result: its number (from 1), what happened, whether it passed and, when not, what happened instead. */
 export interface StepResult {
@@ -62,6 +63,7 @@ const outcomeWords = (outcome: StepOutcome): string => {
     case 'refused':
       return `it was refused by ${RULE_WORDS[outcome.rule]}: ${outcome.reason}`;
     case 'unchanged':
+    case 'error':
       return outcome.reason;
     case 'seen':
       return outcome.cells === null
@@ -75,7 +77,7 @@ const outcomeWords = (outcome: StepOutcome): string => {
 /** Judges a step's outcome against what the step expects; the message says what happened instead. */
 export const stepResult = (step: ScenarioStep, number: number, outcome: StepOutcome): StepResult => {
   let passed: boolean;
-  if (outcome.kind === 'unchanged') passed = false;
+  if (outcome.kind === 'unchanged' || outcome.kind === 'error') passed = false;
   else if ('sees' in step) passed = outcome.kind === 'seen' && rowMatches(outcome.cells, step.sees[2]);
   else if ('connect' in step)
     passed = outcome.kind === 'connect' && outcome.allowed === (step.connect === 'accepted');
