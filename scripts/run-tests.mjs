@@ -16,6 +16,7 @@ const steps = [
   { name: 'runtime tests in workerd', workspace: 'runtime-worker', script: 'test:unit', report: true },
   { name: 'preview unit tests', workspace: 'preview', script: 'test:unit', report: true },
   { name: 'designer unit tests', workspace: 'designer', script: 'test:unit', report: true },
+  { name: 'command-line tool tests', workspace: 'cli', script: 'test:unit', report: true },
   { name: 'designer build', workspace: 'designer', script: 'build', report: false },
   { name: 'end-to-end and browser tests', workspace: 'test', script: 'test:e2e', report: true },
 ];

@@ -166,5 +166,14 @@ export const diffConfigs = (before: AppConfig | undefined, after: AppConfig): Co
       diffTables(segments, was, is, changes);
     }
   }
+  if (!same(before?.tests ?? [], after.tests ?? [])) {
+    const count = (after.tests ?? []).length;
+    changes.push({
+      path: '/tests',
+      kind: before?.tests === undefined ? 'added' : after.tests === undefined ? 'removed' : 'changed',
+      destructive: false,
+      message: `The tests change (${count} scenario${count === 1 ? '' : 's'} now); they never change what is allowed.`,
+    });
+  }
   return { changes, destructive: changes.some((change) => change.destructive) };
 };

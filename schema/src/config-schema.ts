@@ -46,10 +46,88 @@ const datastoreSchema = z.strictObject({
   tables: z.record(id, tableSchema),
 });
 
+const refusalRule = z.enum([
+  'create',
+  'update',
+  'delete',
+  'read',
+  'schema',
+  'readOnly',
+  'unknownTable',
+  'limit',
+  'connect',
+  'createInstance',
+  'join',
+  'members',
+]);
+const expectation = z
+  .union([z.enum(['accepted', 'refused']), z.strictObject({ refused: refusalRule })])
+  .describe('What the step expects; absent means "accepted".');
+const person = z.string().describe('A user id; "" is someone without a token.');
+const instanceName = z.string().min(1).describe('multi only: the local name of an instance a step created.');
+const cells = z.record(z.string(), cellValue);
+const rowAddress = [z.string().min(1).describe('Table id'), z.string().min(1).describe('Row id')] as const;
+
+const stepSchema = z.union([
+  z.strictObject({
+    as: person.optional(),
+    server: z.literal(true).optional().describe('Write through the server data API instead of as a person.'),
+    instance: instanceName.optional(),
+    set: z.tuple([...rowAddress, cells]).describe('Merge these cells into the row, as one change.'),
+    expect: expectation.optional(),
+  }),
+  z.strictObject({
+    as: person.optional(),
+    server: z.literal(true).optional(),
+    instance: instanceName.optional(),
+    delete: z.tuple([...rowAddress]).describe('Delete the row.'),
+    expect: expectation.optional(),
+  }),
+  z.strictObject({
+    as: person,
+    instance: instanceName.optional(),
+    sees: z
+      .tuple([...rowAddress, cells.nullable()])
+      .describe("The person's copy has at least these cells; null: the row is absent."),
+  }),
+  z.strictObject({
+    as: person,
+    instance: instanceName.optional(),
+    connect: z.enum(['accepted', 'refused']).describe('Whether the person may open the instance.'),
+  }),
+  z.strictObject({ as: person, createInstance: instanceName, expect: expectation.optional() }),
+  z.strictObject({ as: person, join: instanceName, expect: expectation.optional() }),
+  z.strictObject({
+    as: person,
+    invite: z.string().min(1).describe('The user id to add as a member.'),
+    instance: instanceName,
+    expect: expectation.optional(),
+  }),
+]);
+
+const scenarioSchema = z.strictObject({
+  name: z.string().min(1),
+  datastore: id,
+  people: z
+    .record(
+      z.string(),
+      z.strictObject({ roles: z.array(z.string()).optional(), tenant: z.string().optional() }),
+    )
+    .optional()
+    .describe('Roles and tenant per user id; an unlisted user has neither.'),
+  steps: z.array(stepSchema),
+});
+
+/** The `tests` section's structure (CONTRACT.md §6); its plain-words checks live in scenario-validation.ts. */
+export const testsSchema = z
+  .array(scenarioSchema)
+  .describe('Scenarios that say what given people can and cannot do; never used to enforce anything.');
+
 /** The whole config's structure (CONTRACT.md §1); cross-field checks live in validate-config.ts. */
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   format: z.literal(1),
   datastores: z.record(id, datastoreSchema),
   designer: z.record(z.string(), z.unknown()).optional(),
+  tests: testsSchema.optional(),
 });

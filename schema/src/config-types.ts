@@ -1,4 +1,5 @@
 // The config JSON of CONTRACT.md §1 as TypeScript types: what the designer exports and the runtime deploys.
+import type { Scenario } from './scenario-types.ts';
 
 /** The kind of value a field holds; a cell of any other kind is invalid. */
 export type FieldType = 'string' | 'number' | 'boolean';
@@ -60,6 +61,8 @@ export interface AppConfig {
   datastores: Record<string, DatastoreConfig>;
   /** Canvas positions and the like; stored by the runtime and otherwise ignored. */
   designer?: Record<string, unknown>;
+  /** Scenarios of who can and cannot do what; validated and stored, never used to enforce anything. */
+  tests?: Scenario[];
 }
 
 /** The rules that belong to a datastore rather than a table. */

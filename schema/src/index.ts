@@ -60,6 +60,27 @@ export {
   type RejectionRule,
 } from './rejection-notice.ts';
 export { readTokenRequest, type TokenClaims, type TokenRequest } from './token-claims.ts';
+export * from './scenario-types.ts';
+export {
+  rowMatches,
+  type ScenarioResult,
+  scenarioLine,
+  scenarioResult,
+  scenarioUser,
+  type StepOutcome,
+  stepResult,
+  type StepResult,
+  summaryLine,
+} from './scenario-outcome.ts';
+export {
+  cellsWords,
+  expectationWords,
+  personWords,
+  RULE_WORDS,
+  stepSentence,
+  stepWords,
+} from './scenario-words.ts';
+export { coverageGap, type RuleCoverage, runTests, type TestRun } from './scenario-runner.ts';
 
 /** The committed JSON Schema of the config, for editors (`"$schema"`) and the designer's JSON view. */
 export const configJsonSchema: Record<string, unknown> = configJsonSchemaFile;

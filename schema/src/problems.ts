@@ -36,6 +36,11 @@ export const PROBLEM_CODES = {
   rule_not_bool: 'A rule that does not answer yes or no.',
   rule_forbidden_function: 'A rule that uses a function that is not allowed.',
   rule_too_long: 'A rule that is too long.',
+  unknown_datastore: 'A test that names a datastore that does not exist.',
+  unknown_table: 'A test step that names a table that does not exist.',
+  bad_step: 'A test step that is not written the way steps are.',
+  unknown_instance_name: 'A test step that names an instance no earlier step creates.',
+  duplicate_name: 'A test step that creates an instance under a name already used.',
 } as const;
 
 /** The stable code of a problem, for tools and tests. */

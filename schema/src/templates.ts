@@ -47,6 +47,39 @@ const todo: AppConfig = {
       },
     },
   },
+  tests: [
+    {
+      name: 'Anyone signed in ticks a to-do; only its author deletes it',
+      datastore: 'board',
+      steps: [
+        { as: 'ada', set: ['todos', 't1', { text: 'Buy milk', author: 'ada' }] },
+        { as: 'bob', set: ['todos', 't1', { done: true }] },
+        { as: 'ada', sees: ['todos', 't1', { text: 'Buy milk', done: true }] },
+        { as: 'bob', delete: ['todos', 't1'], expect: { refused: 'delete' } },
+        { as: 'ada', delete: ['todos', 't1'] },
+        { as: 'bob', sees: ['todos', 't1', null] },
+      ],
+    },
+    {
+      name: 'Nobody adds a to-do in someone else’s name, or changes its author',
+      datastore: 'board',
+      people: { root: { roles: ['admin'] } },
+      steps: [
+        { as: 'bob', set: ['todos', 't1', { text: 'Forged', author: 'ada' }], expect: { refused: 'create' } },
+        { as: 'ada', set: ['todos', 't1', { text: 'Mine', author: 'ada' }] },
+        { as: 'bob', set: ['todos', 't1', { author: 'bob' }], expect: { refused: 'update' } },
+        { as: 'root', delete: ['todos', 't1'] },
+      ],
+    },
+    {
+      name: 'Someone without a token sees nothing',
+      datastore: 'board',
+      steps: [
+        { as: '', connect: 'refused' },
+        { as: '', set: ['lists', 'l1', { name: 'Mine', owner: '' }], expect: { refused: 'connect' } },
+      ],
+    },
+  ],
 };
 
 const chat: AppConfig = {
@@ -84,6 +117,36 @@ const chat: AppConfig = {
       },
     },
   },
+  tests: [
+    {
+      name: 'Only admins manage channels',
+      datastore: 'chat',
+      people: { ada: { roles: ['admin'] } },
+      steps: [
+        { as: 'bob', set: ['channels', 'general', { name: 'General' }], expect: { refused: 'create' } },
+        { as: 'ada', set: ['channels', 'general', { name: 'General' }] },
+        { as: 'bob', set: ['channels', 'general', { topic: 'Anything' }], expect: { refused: 'update' } },
+        { as: 'bob', sees: ['channels', 'general', { name: 'General' }] },
+      ],
+    },
+    {
+      name: 'People edit only the text of their own messages; moderators delete',
+      datastore: 'chat',
+      people: { mo: { roles: ['moderator'] } },
+      steps: [
+        {
+          as: 'bob',
+          set: ['messages', 'm1', { channel: 'general', text: 'Hello', author: 'bob', sentAt: 1 }],
+        },
+        { as: 'bob', set: ['messages', 'm1', { text: 'Hello all' }] },
+        { as: 'bob', set: ['messages', 'm1', { sentAt: 2 }], expect: { refused: 'update' } },
+        { as: 'sam', set: ['messages', 'm1', { text: 'Hijacked' }], expect: { refused: 'update' } },
+        { as: 'sam', delete: ['messages', 'm1'], expect: { refused: 'delete' } },
+        { as: 'mo', delete: ['messages', 'm1'] },
+        { as: 'sam', sees: ['messages', 'm1', null] },
+      ],
+    },
+  ],
 };
 
 const gameMatch: AppConfig = {
@@ -131,6 +194,63 @@ const gameMatch: AppConfig = {
       },
     },
   },
+  tests: [
+    {
+      name: 'Players join a match by its link and play only as themselves',
+      datastore: 'match',
+      steps: [
+        { as: 'ada', createInstance: 'game' },
+        { as: 'ada', set: ['players', 'ada', { userId: 'ada', name: 'Ada' }], instance: 'game' },
+        { as: 'bob', connect: 'refused', instance: 'game' },
+        { as: 'bob', join: 'game' },
+        { as: 'bob', sees: ['players', 'ada', { name: 'Ada', score: 0 }], instance: 'game' },
+        {
+          as: 'bob',
+          set: ['players', 'bob', { userId: 'bob', name: 'Bob', score: 99 }],
+          instance: 'game',
+          expect: { refused: 'create' },
+        },
+        { as: 'bob', set: ['moves', 'mv1', { player: 'bob', x: 1, y: 2, by: 'bob' }], instance: 'game' },
+        {
+          as: 'bob',
+          set: ['moves', 'mv2', { player: 'bob', x: 9, y: 2, by: 'bob' }],
+          instance: 'game',
+          expect: { refused: 'schema' },
+        },
+        { as: 'bob', delete: ['moves', 'mv1'], instance: 'game', expect: { refused: 'delete' } },
+      ],
+    },
+    {
+      name: 'The host removes players; scores and secrets are not for players to write',
+      datastore: 'match',
+      steps: [
+        { as: 'ada', createInstance: 'game' },
+        { as: 'ada', invite: 'bob', instance: 'game' },
+        { as: 'bob', invite: 'eve', instance: 'game', expect: { refused: 'members' } },
+        { as: 'bob', set: ['players', 'bob', { userId: 'bob', name: 'Bob' }], instance: 'game' },
+        {
+          as: 'bob',
+          set: ['players', 'bob', { score: 10 }],
+          instance: 'game',
+          expect: { refused: 'update' },
+        },
+        {
+          as: 'bob',
+          set: ['secrets', 's1', { answer: '42' }],
+          instance: 'game',
+          expect: { refused: 'unknownTable' },
+        },
+        { server: true, set: ['secrets', 's1', { answer: '42' }], instance: 'game' },
+        { as: 'bob', sees: ['secrets', 's1', null], instance: 'game' },
+        { as: 'ada', delete: ['players', 'bob'], instance: 'game' },
+      ],
+    },
+    {
+      name: 'Someone without a token cannot start a match',
+      datastore: 'match',
+      steps: [{ as: '', createInstance: 'game', expect: { refused: 'createInstance' } }],
+    },
+  ],
 };
 
 const personalNotes: AppConfig = {
@@ -157,6 +277,29 @@ const personalNotes: AppConfig = {
       },
     },
   },
+  tests: [
+    {
+      name: 'Each person’s notes are their own',
+      datastore: 'notes',
+      steps: [
+        { as: 'ada', set: ['notes', 'n1', { title: 'Shopping', body: 'Milk' }] },
+        { as: 'ada', sees: ['notes', 'n1', { title: 'Shopping', pinned: false }] },
+        { as: 'bob', sees: ['notes', 'n1', null] },
+        { as: 'bob', set: ['notes', 'n1', { title: 'Bob’s own' }] },
+        { as: 'ada', sees: ['notes', 'n1', { title: 'Shopping' }] },
+        { as: 'ada', set: ['notes', 'n1', { pinned: true }] },
+        { as: 'ada', delete: ['notes', 'n1'] },
+      ],
+    },
+    {
+      name: 'A note needs a title, and nobody without a token has a notebook',
+      datastore: 'notes',
+      steps: [
+        { as: 'ada', set: ['notes', 'n1', { body: 'No title' }], expect: { refused: 'schema' } },
+        { as: '', connect: 'refused' },
+      ],
+    },
+  ],
 };
 
 const tenantCrm: AppConfig = {
@@ -209,6 +352,50 @@ const tenantCrm: AppConfig = {
       },
     },
   },
+  tests: [
+    {
+      name: 'Sales people of one company never see another company’s records',
+      datastore: 'crm',
+      people: {
+        sue: { roles: ['sales'], tenant: 'acme' },
+        tim: { tenant: 'acme' },
+        gus: { roles: ['sales'], tenant: 'globex' },
+      },
+      steps: [
+        { as: 'sue', set: ['companies', 'c1', { name: 'Initech', accountManager: 'sue' }] },
+        { as: 'tim', sees: ['companies', 'c1', { name: 'Initech' }] },
+        { as: 'gus', sees: ['companies', 'c1', null] },
+        {
+          as: 'tim',
+          set: ['companies', 'c2', { name: 'Hooli', accountManager: 'tim' }],
+          expect: { refused: 'create' },
+        },
+        {
+          as: 'tim',
+          set: ['companies', 'c1', { website: 'initech.example' }],
+          expect: { refused: 'update' },
+        },
+        { as: 'sue', set: ['deals', 'd1', { company: 'c1', title: 'Printers' }] },
+        { as: 'tim', sees: ['deals', 'd1', { stage: 'lead', amount: 0 }] },
+        { as: 'sue', delete: ['deals', 'd1'], expect: { refused: 'delete' } },
+      ],
+    },
+    {
+      name: 'Without an organisation there is no way in',
+      datastore: 'crm',
+      steps: [{ as: 'ada', connect: 'refused' }],
+    },
+    {
+      name: 'Only the server writes the price list',
+      datastore: 'catalog',
+      people: { sue: { roles: ['admin'], tenant: 'acme' } },
+      steps: [
+        { server: true, set: ['products', 'p1', { name: 'Printer', price: 100 }] },
+        { as: 'sue', sees: ['products', 'p1', { price: 100 }] },
+        { as: 'sue', set: ['products', 'p1', { price: 1 }], expect: { refused: 'readOnly' } },
+      ],
+    },
+  ],
 };
 
 const deepFreeze = <T>(value: T): T => {

@@ -6,6 +6,7 @@ import { type ConfigProblem, describePlace, type ProblemCode, toPointer } from '
 import { checkRule } from './rule-compiler.ts';
 import { validateCell } from './row-validation.ts';
 import { ownEntry } from './own-key.ts';
+import { checkTests } from './scenario-validation.ts';
 
 /** The outcome of validation: the typed config, or every problem found at once. */
 export type ValidationResult =
@@ -33,6 +34,7 @@ const KEY_WORDS: Record<string, string> = {
   maxInstancesPerUser: 'The most instances per user (maxInstancesPerUser)',
   deleteIdleAfterDays: 'The idle days before deletion (deleteIdleAfterDays)',
   designer: 'The designer section',
+  tests: 'The tests',
 };
 
 const RULE_KEYS = new Set(['connect', 'createInstance', 'join', 'create', 'update', 'delete']);
@@ -295,9 +297,15 @@ const byPath = (a: ConfigProblem, b: ConfigProblem): number =>
 /** Validates a config JSON value, answering every problem at once, each with a JSON Pointer and plain words. */
 export const validateConfig = (json: unknown): ValidationResult => {
   const parsed = configSchema.safeParse(json);
+  // The tests section is checked in plain words by checkTests; zod's own issues there are kept only as a
+  // fallback, for a case checkTests would miss.
+  const testProblems = isObject(json) ? checkTests(json.tests, json.datastores) : [];
   const problems: ConfigProblem[] = parsed.success
     ? []
-    : parsed.error.issues.map((issue) => problemFromIssue(issue, json));
+    : parsed.error.issues
+        .filter((issue) => issue.path[0] !== 'tests' || testProblems.length === 0)
+        .map((issue) => problemFromIssue(issue, json));
+  problems.push(...testProblems);
   if (isObject(json)) {
     for (const [datastoreId, datastore] of objectEntries(json.datastores)) {
       if (isObject(datastore)) checkDatastore(datastore, ['datastores', datastoreId], problems);

@@ -130,6 +130,10 @@ describe('diffConfigs', () => {
     const [todo, chat] = templates;
     const diff = diffConfigs(todo!.config, chat!.config);
     expect(diff.destructive).toBe(true);
-    expect(diff.changes.map((change) => change.path)).toEqual(['/datastores/board', '/datastores/chat']);
+    expect(diff.changes.map((change) => change.path)).toEqual([
+      '/datastores/board',
+      '/datastores/chat',
+      '/tests',
+    ]);
   });
 });

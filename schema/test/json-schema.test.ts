@@ -15,7 +15,7 @@ test('the committed config.schema.json is up to date', () => {
 test('the JSON Schema knows every key a template uses', () => {
   const properties = (configJsonSchema as { properties: Record<string, unknown> }).properties;
   expect(Object.keys(properties)).toEqual(
-    expect.arrayContaining(['format', 'datastores', 'designer', '$schema']),
+    expect.arrayContaining(['format', 'datastores', 'designer', 'tests', '$schema']),
   );
   expect(templates.length).toBe(5);
 });

@@ -8,6 +8,8 @@ import {
   type RuleUser,
   type TemplateId,
   templates,
+  runTests,
+  scenarioLine,
   validateConfig,
 } from '../src/index.ts';
 
@@ -129,4 +131,17 @@ describe('templates', () => {
     ).toBe(false);
     expect(crm.datastores.catalog!.config.sync).toBe('serverToClient');
   });
+});
+
+describe('the templates’ scenarios', () => {
+  test.each(templates.map((template) => [template.id, template] as const))(
+    '%s ships with two to four scenarios, and every one passes',
+    (_id, template) => {
+      const tests = template.config.tests ?? [];
+      expect(tests.length).toBeGreaterThanOrEqual(2);
+      expect(tests.length).toBeLessThanOrEqual(4);
+      const run = runTests(template.config);
+      expect(run.scenarios.filter((scenario) => !scenario.passed).map(scenarioLine)).toEqual([]);
+    },
+  );
 });

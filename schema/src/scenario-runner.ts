@@ -1,0 +1,409 @@
+// Runs a config's scenarios in process, with the judgement the runtime uses, from empty instances each time.
+import type { AppConfig, CellValue, Row, RuleKind } from './config-types.ts';
+import { type CompiledDatastore, compileConfig, judgeRowChange } from './compile-config.ts';
+import { instanceFacts, type RuleInstance, type RuleUser } from './rule-context.ts';
+import type { RuleVerdict } from './rule-compiler.ts';
+import { applyDefaults, validateRow } from './row-validation.ts';
+import type { Scenario, ScenarioStep } from './scenario-types.ts';
+import {
+  type ScenarioResult,
+  scenarioResult,
+  scenarioUser,
+  type StepOutcome,
+  stepResult,
+  type StepResult,
+} from './scenario-outcome.ts';
+import { RULE_WORDS } from './scenario-words.ts';
+import { ownEntry } from './own-key.ts';
+import { toPointer } from './problems.ts';
+
+/** For one rule: whether some step made it allow and some step made it deny. */
+export interface RuleCoverage {
+  /** The rule's JSON Pointer in the config. */
+  path: string;
+  datastore: string;
+  table?: string;
+  rule: RuleKind;
+  /** The rule in words: "who can delete rows in notes". */
+  label: string;
+  allowed: boolean;
+  denied: boolean;
+}
+
+/** Every scenario's result and the rule coverage of the whole run. */
+export interface TestRun {
+  scenarios: ScenarioResult[];
+  passed: number;
+  failed: number;
+  coverage: RuleCoverage[];
+}
+
+interface InstanceState {
+  id: string;
+  owner: string;
+  members: string[];
+  tables: Map<string, Map<string, Row>>;
+}
+
+/** The tally of rule verdicts, keyed by the rule's pointer. */
+type Tally = Map<string, { allowed: boolean; denied: boolean }>;
+
+const count = (tally: Tally, path: string, allowed: boolean): void => {
+  const entry = tally.get(path) ?? { allowed: false, denied: false };
+  if (allowed) entry.allowed = true;
+  else entry.denied = true;
+  tally.set(path, entry);
+};
+
+const ACCESS_SENTENCES: Record<'createInstance' | 'join', string> = {
+  createInstance: 'Sign in: instances are created by signed-in people.',
+  join: 'Joining needs a user token.',
+};
+
+/** One scenario's world: its instances (by id), the names steps gave them, and the rules' tally. */
+class ScenarioWorld {
+  readonly #instances = new Map<string, InstanceState>();
+  readonly #names = new Map<string, string>();
+  #created = 0;
+
+  constructor(
+    readonly datastore: CompiledDatastore,
+    readonly scenario: Scenario,
+    readonly tally: Tally,
+  ) {}
+
+  #path(...segments: string[]): string {
+    return toPointer(['datastores', this.datastore.id, ...segments]);
+  }
+
+  #verdict(rule: 'connect' | 'createInstance' | 'join', verdict: RuleVerdict): RuleVerdict {
+    count(this.tally, this.#path(rule), verdict.allowed);
+    return verdict;
+  }
+
+  #instance(id: string, owner = '', members: string[] = []): InstanceState {
+    let instance = this.#instances.get(id);
+    if (!instance) {
+      instance = { id, owner, members, tables: new Map() };
+      this.#instances.set(id, instance);
+    }
+    return instance;
+  }
+
+  /** The instance a step acts on, or the refusal a socket to it would get (as the runtime resolves it). */
+  #resolve(user: RuleUser, name: string | undefined): InstanceState | { refused: string } {
+    switch (this.datastore.config.instances) {
+      case 'single':
+        return this.#instance('main');
+      case 'perUser':
+        return user.id === ''
+          ? { refused: 'Sign in: each user has their own instance here.' }
+          : this.#instance(user.id, user.id, [user.id]);
+      case 'perTenant':
+        if (user.id === '') return { refused: 'Sign in: each organisation has its own instance here.' };
+        return user.tenant === ''
+          ? { refused: 'Your token names no tenant (organisation).' }
+          : this.#instance(user.tenant);
+      case 'multi': {
+        const id = name === undefined ? undefined : this.#names.get(name);
+        const instance = id === undefined ? undefined : this.#instances.get(id);
+        return (
+          instance ?? {
+            refused: `There is no instance "${name ?? ''}": its createInstance step did not succeed.`,
+          }
+        );
+      }
+    }
+  }
+
+  #facts(instance: InstanceState): RuleInstance {
+    return instanceFacts(this.datastore.config.instances, instance.id, instance);
+  }
+
+  /** Whether the person may open the instance: the connect rule, and membership for multi. */
+  #open(user: RuleUser, name: string | undefined): InstanceState | { refused: string } {
+    const instance = this.#resolve(user, name);
+    if (!('id' in instance)) return instance;
+    const facts = this.#facts(instance);
+    const verdict = this.#verdict(
+      'connect',
+      this.datastore.connect({ user, instance: facts, now: Date.now() }),
+    );
+    if (!verdict.allowed)
+      return {
+        refused:
+          user.id === ''
+            ? 'Sign in to open this instance.'
+            : `The connect rule denies you: ${verdict.reason}`,
+      };
+    if (this.datastore.config.instances === 'multi' && !facts.members.includes(user.id)) {
+      return { refused: 'You are not a member of this instance.' };
+    }
+    return instance;
+  }
+
+  /** The person's copy of a row: what the server holds where they may see, nothing else. */
+  #copy(instance: InstanceState, table: string, row: string): Row | undefined {
+    const config = ownEntry(this.datastore.tables, table);
+    if (config === undefined || config.serverOnly) return undefined;
+    return instance.tables.get(table)?.get(row);
+  }
+
+  #store(instance: InstanceState, table: string, row: string, cells: Row | undefined): void {
+    let rows = instance.tables.get(table);
+    if (!rows) instance.tables.set(table, (rows = new Map()));
+    if (cells === undefined) rows.delete(row);
+    else rows.set(row, cells);
+  }
+
+  #write(
+    user: RuleUser,
+    name: string | undefined,
+    table: string,
+    row: string,
+    cells: Record<string, CellValue> | undefined,
+  ): StepOutcome {
+    const instance = this.#open(user, name);
+    if (!('id' in instance)) return { kind: 'refused', rule: 'connect', reason: instance.refused };
+    const copy = this.#copy(instance, table, row);
+    const incoming: Record<string, CellValue | undefined> = {};
+    if (cells === undefined) {
+      if (copy === undefined)
+        return {
+          kind: 'unchanged',
+          reason: `nothing to change: their copy has no row ${table} › ${row}`,
+        };
+      for (const cell of Object.keys(copy)) incoming[cell] = undefined;
+    } else {
+      for (const [cell, value] of Object.entries(cells)) if (copy?.[cell] !== value) incoming[cell] = value;
+      if (Object.keys(incoming).length === 0) {
+        return {
+          kind: 'unchanged',
+          reason: `nothing to change: ${table} › ${row} already holds these values`,
+        };
+      }
+    }
+    const compiled = ownEntry(this.datastore.tables, table);
+    if (compiled === undefined || compiled.serverOnly) {
+      return {
+        kind: 'refused',
+        rule: 'unknownTable',
+        reason:
+          compiled === undefined
+            ? `There is no table "${table}" in this datastore.`
+            : `The table "${table}" is server-only: clients cannot read or write it.`,
+      };
+    }
+    if (this.datastore.config.sync === 'serverToClient') {
+      return {
+        kind: 'refused',
+        rule: 'readOnly',
+        reason: 'This datastore syncs from the server to clients only: clients cannot change it.',
+      };
+    }
+    const before = instance.tables.get(table)?.get(row);
+    const judgement = judgeRowChange(compiled, before, incoming, {
+      user,
+      instance: this.#facts(instance),
+      now: Date.now(),
+    });
+    if (judgement.rule !== 'schema')
+      count(this.tally, this.#path('tables', table, 'rules', judgement.rule), judgement.allowed);
+    if (!judgement.allowed) return { kind: 'refused', rule: judgement.rule, reason: judgement.reason };
+    this.#store(instance, table, row, judgement.operation === 'delete' ? undefined : judgement.newRow);
+    return { kind: 'accepted' };
+  }
+
+  #serverWrite(
+    user: RuleUser,
+    name: string | undefined,
+    table: string,
+    row: string,
+    cells: Record<string, CellValue> | undefined,
+  ): StepOutcome {
+    const instance = this.#resolve(user, name);
+    if (!('id' in instance)) return { kind: 'refused', rule: 'connect', reason: instance.refused };
+    const compiled = ownEntry(this.datastore.tables, table);
+    if (compiled === undefined)
+      return {
+        kind: 'refused',
+        rule: 'unknownTable',
+        reason: `There is no table "${table}" in this datastore.`,
+      };
+    const before = instance.tables.get(table)?.get(row);
+    if (cells === undefined) {
+      if (before === undefined)
+        return { kind: 'unchanged', reason: `nothing to change: there is no row ${table} › ${row}` };
+      this.#store(instance, table, row, undefined);
+      return { kind: 'accepted' };
+    }
+    const merged = applyDefaults(compiled.config, { ...before, ...cells });
+    if (before !== undefined && Object.entries(cells).every(([cell, value]) => before[cell] === value)) {
+      return { kind: 'unchanged', reason: `nothing to change: ${table} › ${row} already holds these values` };
+    }
+    const problems = validateRow(compiled.config, merged);
+    if (problems.length > 0)
+      return {
+        kind: 'refused',
+        rule: 'schema',
+        reason: problems.map((problem) => problem.message).join(' '),
+      };
+    this.#store(instance, table, row, merged);
+    return { kind: 'accepted' };
+  }
+
+  #createInstance(user: RuleUser, name: string): StepOutcome {
+    if (user.id === '')
+      return { kind: 'refused', rule: 'createInstance', reason: ACCESS_SENTENCES.createInstance };
+    const verdict = this.#verdict('createInstance', this.datastore.createInstance({ user, now: Date.now() }));
+    if (!verdict.allowed)
+      return {
+        kind: 'refused',
+        rule: 'createInstance',
+        reason: `The createInstance rule denies you: ${verdict.reason}`,
+      };
+    const max = this.datastore.config.maxInstancesPerUser;
+    if (
+      max !== undefined &&
+      [...this.#instances.values()].filter((instance) => instance.owner === user.id).length >= max
+    ) {
+      return {
+        kind: 'refused',
+        rule: 'limit',
+        reason: `Each user may have at most ${max} instances of "${this.datastore.id}".`,
+      };
+    }
+    this.#created += 1;
+    const id = `instance-${this.#created}`;
+    this.#instance(id, user.id, [user.id]);
+    this.#names.set(name, id);
+    return { kind: 'accepted' };
+  }
+
+  #join(user: RuleUser, name: string): StepOutcome {
+    const instance = this.#resolve(user, name);
+    if (!('id' in instance)) return { kind: 'refused', rule: 'join', reason: instance.refused };
+    if (user.id === '') return { kind: 'refused', rule: 'join', reason: ACCESS_SENTENCES.join };
+    const verdict = this.#verdict(
+      'join',
+      this.datastore.join({ user, instance: this.#facts(instance), now: Date.now() }),
+    );
+    if (!verdict.allowed)
+      return { kind: 'refused', rule: 'join', reason: `The join rule denies you: ${verdict.reason}` };
+    if (!instance.members.includes(user.id)) instance.members.push(user.id);
+    return { kind: 'accepted' };
+  }
+
+  #invite(user: RuleUser, name: string, invitee: string): StepOutcome {
+    const instance = this.#resolve(user, name);
+    if (!('id' in instance)) return { kind: 'refused', rule: 'members', reason: instance.refused };
+    if (user.id === '' || user.id !== instance.owner) {
+      return { kind: 'refused', rule: 'members', reason: 'Only the owner or an admin may add members.' };
+    }
+    if (!instance.members.includes(invitee)) instance.members.push(invitee);
+    return { kind: 'accepted' };
+  }
+
+  /** Runs one step and says what happened. */
+  run(step: ScenarioStep): StepOutcome {
+    const user = scenarioUser(this.scenario, step.as ?? '');
+    const name = 'instance' in step ? step.instance : undefined;
+    if ('set' in step || 'delete' in step) {
+      const [table, row] = 'set' in step ? step.set : step.delete;
+      const cells = 'set' in step ? step.set[2] : undefined;
+      return step.server === true
+        ? this.#serverWrite(user, name, table, row, cells)
+        : this.#write(user, name, table, row, cells);
+    }
+    if ('sees' in step) {
+      const [table, row] = step.sees;
+      const instance = this.#open(user, name);
+      const copy = 'id' in instance ? this.#copy(instance, table, row) : undefined;
+      return { kind: 'seen', cells: copy === undefined ? null : { ...copy } };
+    }
+    if ('connect' in step) {
+      const instance = this.#open(user, name);
+      return 'id' in instance
+        ? { kind: 'connect', allowed: true, reason: '' }
+        : { kind: 'connect', allowed: false, reason: instance.refused };
+    }
+    if ('createInstance' in step) return this.#createInstance(user, step.createInstance);
+    if ('join' in step) return this.#join(user, step.join);
+    return this.#invite(user, step.instance, step.invite);
+  }
+}
+
+/** Every rule the runs can reach, with its words; rules that never take effect (read-only, server-only) are left out. */
+const coverageEntries = (
+  datastores: Record<string, CompiledDatastore>,
+): Omit<RuleCoverage, 'allowed' | 'denied'>[] => {
+  const entries: Omit<RuleCoverage, 'allowed' | 'denied'>[] = [];
+  for (const [datastore, compiled] of Object.entries(datastores)) {
+    const instanceRules: Array<'connect' | 'createInstance' | 'join'> =
+      compiled.config.instances === 'multi' ? ['connect', 'createInstance', 'join'] : ['connect'];
+    for (const rule of instanceRules) {
+      entries.push({
+        path: toPointer(['datastores', datastore, rule]),
+        datastore,
+        rule,
+        label: `${RULE_WORDS[rule]} (${datastore})`,
+      });
+    }
+    if (compiled.config.sync === 'serverToClient') continue;
+    for (const [table, tableConfig] of Object.entries(compiled.config.tables)) {
+      if (tableConfig.serverOnly === true) continue;
+      for (const rule of ['create', 'update', 'delete'] as const) {
+        if (tableConfig.rules?.[rule] === undefined) continue;
+        entries.push({
+          path: toPointer(['datastores', datastore, 'tables', table, 'rules', rule]),
+          datastore,
+          table,
+          rule,
+          label: `${RULE_WORDS[rule]} in ${table}`,
+        });
+      }
+    }
+  }
+  return entries;
+};
+
+/** Runs one scenario from empty instances (a valid config's datastores, compiled). */
+const runScenario = (
+  datastores: Record<string, CompiledDatastore>,
+  scenario: Scenario,
+  index: number,
+  tally: Tally,
+): ScenarioResult => {
+  const datastore = ownEntry(datastores, scenario.datastore);
+  if (datastore === undefined) return scenarioResult(scenario, index, []);
+  const world = new ScenarioWorld(datastore, scenario, tally);
+  const steps: StepResult[] = scenario.steps.map((step, stepIndex) =>
+    stepResult(step, stepIndex + 1, world.run(step)),
+  );
+  return scenarioResult(scenario, index, steps);
+};
+
+/**
+ * Runs every scenario of a valid config's `tests` in process (see validateConfig): each from empty instances,
+ * each step judged as the runtime judges it. Answers per scenario and step what happened, and the rule coverage.
+ */
+export const runTests = (config: AppConfig): TestRun => {
+  const { datastores } = compileConfig(config);
+  const tally: Tally = new Map();
+  const scenarios = (config.tests ?? []).map((scenario, index) =>
+    runScenario(datastores, scenario, index, tally),
+  );
+  const coverage = coverageEntries(datastores).map((entry) => ({
+    ...entry,
+    allowed: tally.get(entry.path)?.allowed ?? false,
+    denied: tally.get(entry.path)?.denied ?? false,
+  }));
+  const passed = scenarios.filter((scenario) => scenario.passed).length;
+  return { scenarios, passed, failed: scenarios.length - passed, coverage };
+};
+
+/** A rule's coverage in words: "who can delete rows in notes: never tested refusing"; '' when fully covered. */
+export const coverageGap = (entry: RuleCoverage): string =>
+  entry.allowed && entry.denied
+    ? ''
+    : `${entry.label}: ${!entry.allowed && !entry.denied ? 'never tested' : entry.allowed ? 'never tested refusing' : 'never tested allowing'}`;

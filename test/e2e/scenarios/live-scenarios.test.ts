@@ -1,0 +1,122 @@
+// Scenarios run live (scratch apps on a real wrangler dev, real TinyBase clients over WebSockets) give the same
+// verdicts as in process, for every template; the tests section round-trips through the runtime as written.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type AppConfig, runTests, type ScenarioResult, templates } from '@datastore-designer/schema';
+import { runLiveTests } from '@datastore-designer/preview/live-scenarios';
+import { WebSocket } from 'ws';
+import { startRuntime, type Runtime } from '../../support/runtime.ts';
+import { api } from '../../support/runtime-api.ts';
+
+let runtime: Runtime;
+
+beforeAll(async () => {
+  runtime = await startRuntime();
+});
+
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+/** What a verdict is made of: per step, passed or not, and the kind and rule of what happened. */
+const verdicts = (results: ScenarioResult[]) =>
+  results.map((result) => ({
+    name: result.name,
+    passed: result.passed,
+    steps: result.steps.map((step) => ({
+      step: step.step,
+      passed: step.passed,
+      kind: step.outcome.kind,
+      rule: step.outcome.kind === 'refused' ? step.outcome.rule : undefined,
+    })),
+  }));
+
+const live = (config: AppConfig, scratch: string[] = []) =>
+  runLiveTests(config, {
+    url: runtime.url,
+    adminToken: runtime.adminToken,
+    WebSocket: WebSocket as never,
+    onScratchApp: (app, state) => {
+      if (state === 'created') scratch.push(app);
+    },
+  });
+
+const appsNow = async () =>
+  ((await api<{ apps: Array<{ app: string }> }>(runtime, 'GET', '/api/apps')).body.apps ?? []).map(
+    (entry) => entry.app,
+  );
+
+describe('live scenarios', () => {
+  test.each(templates.map((template) => [template.id, template] as const))(
+    '%s: every scenario gives the same verdict live as in process, and the scratch apps are deleted',
+    async (_id, template) => {
+      const scratch: string[] = [];
+      const results = await live(template.config, scratch);
+      expect(verdicts(results)).toEqual(verdicts(runTests(template.config).scenarios));
+      expect(results.every((result) => result.passed)).toBe(true);
+      expect(scratch.length).toBe(template.config.tests?.length);
+      const apps = await appsNow();
+      expect(scratch.filter((app) => apps.includes(app))).toEqual([]);
+    },
+  );
+
+  test('a broken rule fails at the same step live and in process, with the rule that decided', async () => {
+    const config = structuredClone(templates.find((template) => template.id === 'todo')!.config) as AppConfig;
+    config.datastores.board!.tables.todos!.rules!.delete = 'true';
+    const inProcess = runTests(config).scenarios;
+    const results = await live(config);
+    expect(verdicts(results)).toEqual(verdicts(inProcess));
+    expect(results[0]).toMatchObject({ passed: false, failedStep: 4 });
+    expect(results[0]?.steps[3]?.outcome).toEqual({ kind: 'accepted' });
+  });
+
+  test('nothing to change fails in both runners, and stale data never leaks between scenarios', async () => {
+    const config: AppConfig = {
+      format: 1,
+      datastores: {
+        board: {
+          instances: 'single',
+          sync: 'twoWay',
+          tables: {
+            notes: { fields: { text: { type: 'string' } }, rules: { create: 'true', update: 'true' } },
+          },
+        },
+      },
+      tests: [
+        {
+          name: 'writes',
+          datastore: 'board',
+          steps: [
+            { as: 'a', set: ['notes', 'n1', { text: 'x' }] },
+            { as: 'b', set: ['notes', 'n1', { text: 'x' }] },
+            { as: 'b', delete: ['notes', 'n2'] },
+          ],
+        },
+        { name: 'fresh', datastore: 'board', steps: [{ as: 'a', sees: ['notes', 'n1', null] }] },
+      ],
+    };
+    const results = await live(config);
+    expect(verdicts(results)).toEqual(verdicts(runTests(config).scenarios));
+    expect(results.map((result) => result.steps.map((step) => step.outcome.kind))).toEqual([
+      ['accepted', 'unchanged', 'unchanged'],
+      ['seen'],
+    ]);
+  });
+
+  test('the runtime stores and returns the tests section exactly as deployed', async () => {
+    const config = templates.find((template) => template.id === 'gameMatch')!.config;
+    expect((await api(runtime, 'PUT', '/api/apps/round-trip/config', { body: config })).status).toBe(200);
+    const pulled = await api<{ config: AppConfig }>(runtime, 'GET', '/api/apps/round-trip/config');
+    expect(pulled.body.config.tests).toEqual(config.tests);
+    const broken = { ...config, tests: [{ name: 'x', datastore: 'nope', steps: [] }] };
+    const refused = await api<{ errors: Array<{ path: string }> }>(
+      runtime,
+      'PUT',
+      '/api/apps/round-trip/config',
+      {
+        body: broken,
+      },
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((error) => error.path)).toEqual(['/tests/0/datastore']);
+  });
+});
