@@ -1,5 +1,11 @@
 // The runtime's HTTP API (CONTRACT.md §3) and sync entry (§4) as a Hono app; objects do the work.
-import { APP_ID_PATTERN, ID_PATTERN, parseConfigText, type RuleUser } from '@datastore-designer/schema';
+import {
+  APP_ID_PATTERN,
+  ID_PATTERN,
+  jsonDepthProblem,
+  parseConfigText,
+  type RuleUser,
+} from '@datastore-designer/schema';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import {
@@ -43,14 +49,19 @@ const readJson = async (
   if (new TextEncoder().encode(text).length > maxBytes) {
     return c.json({ error: `The body is larger than ${maxBytes} bytes.` }, 413);
   }
+  let value: unknown;
   try {
-    return { value: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch {
     if (options.config) {
       return c.json({ error: 'The config is not valid JSON.', errors: parseConfigText(text).errors }, 400);
     }
     return c.json({ error: 'The body is not valid JSON.' }, 400);
   }
+  // Bounded here, before anything walks the value: thousands of levels would overflow the stack (a 500).
+  const tooDeep = jsonDepthProblem(value);
+  if (tooDeep) return c.json({ error: tooDeep.message, path: tooDeep.path, errors: [tooDeep] }, 400);
+  return { value };
 };
 
 /** Only the admin bearer token passes; a valid user token is 403 (known, not allowed), anything else 401. */

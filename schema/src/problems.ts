@@ -36,6 +36,7 @@ export const PROBLEM_CODES = {
   rule_not_bool: 'A rule that does not answer yes or no.',
   rule_forbidden_function: 'A rule that uses a function that is not allowed.',
   rule_too_long: 'A rule that is too long.',
+  too_deep: 'Objects and lists nested deeper than the runtime accepts.',
 } as const;
 
 /** The stable code of a problem, for tools and tests. */

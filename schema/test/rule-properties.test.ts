@@ -158,7 +158,7 @@ describe('every rule that validates runs', () => {
     );
     // The generator must mostly make rules that check, or the property says little.
     expect(valid).toBeGreaterThan(1500);
-  });
+  }, 120_000);
 
   test('a denied `&&` chain is explained by the part that said no, not by the whole rule', () => {
     let explained = 0;
@@ -182,7 +182,7 @@ describe('every rule that validates runs', () => {
       { seed: SEED + 1, numRuns: 2000 },
     );
     expect(explained).toBeGreaterThan(100);
-  });
+  }, 120_000);
 
   test('a whole config with generated rules in every kind deploys and compiles', () => {
     fc.assert(
@@ -202,7 +202,7 @@ describe('every rule that validates runs', () => {
       }),
       { seed: SEED + 2, numRuns: 500 },
     );
-  });
+  }, 120_000);
 });
 
 describe('rules that once broke the runtime', () => {
