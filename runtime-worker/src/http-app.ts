@@ -3,6 +3,7 @@ import {
   APP_ID_PATTERN,
   errorBody,
   ID_PATTERN,
+  jsonDepthProblem,
   parseConfigText,
   readTokenRequest,
   type RuleUser,
@@ -44,8 +45,9 @@ const readJson = async (
   if (new TextEncoder().encode(text).length > maxBytes) {
     return c.json(errorBody('too_large', `The body is larger than ${maxBytes} bytes.`), 413);
   }
+  let value: unknown;
   try {
-    return { value: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch {
     if (options.config) {
       return c.json(
@@ -55,6 +57,12 @@ const readJson = async (
     }
     return c.json(errorBody('invalid_json', 'The body is not valid JSON.'), 400);
   }
+  // Bounded here, before anything walks the value: thousands of levels would overflow the stack (a 500).
+  const tooDeep = jsonDepthProblem(value);
+  if (tooDeep) {
+    return c.json(errorBody('too_deep', tooDeep.message, { path: tooDeep.path, errors: [tooDeep] }), 400);
+  }
+  return { value };
 };
 
 /** Only the admin bearer token passes; a valid user token is 403 (known, not allowed), anything else 401. */

@@ -73,7 +73,15 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 const utf8Length = (text: string): number => new TextEncoder().encode(text).length;
 
-const userTag = (user: RuleUser): string => `user:${user.id}`;
+// Workers cap a WebSocket tag at 256 characters; a longer `user:<sub>` is tagged by its SHA-256 instead (a prefix no
+// plain tag has), so every `sub` a token may carry can connect and still counts as one user.
+const MAX_TAG_BYTES = 256;
+const userTag = async (user: RuleUser): Promise<string> => {
+  const plainTag = `user:${user.id}`;
+  if (utf8Length(plainTag) <= MAX_TAG_BYTES) return plainTag;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(user.id));
+  return `user-sha256:${[...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+};
 
 /** Merges a pulled diff into what a pull has gathered so far, as TinyBase's own synchronizer does. */
 const mergeInto = (target: TablesStamp, [tables, hlc]: TablesStamp): void => {
@@ -252,10 +260,10 @@ export class InstanceObject extends DurableObject<Env> {
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     // Anonymous sockets (allowed where `connect` lets everyone in) are no one user: counting them as one would
     // cap a public instance at a handful of viewers.
+    const tag = await userTag(connect.user);
     const tooMany =
-      connect.user.id !== '' &&
-      this.ctx.getWebSockets(userTag(connect.user)).length >= this.#limits.maxSocketsPerUser;
-    this.ctx.acceptWebSocket(server, [userTag(connect.user)]);
+      connect.user.id !== '' && this.ctx.getWebSockets(tag).length >= this.#limits.maxSocketsPerUser;
+    this.ctx.acceptWebSocket(server, [tag]);
     const attached: SocketFacts = {
       clientId: crypto.randomUUID(),
       user: connect.user,

@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   invalid_row: 'The row does not fit its table; `errors` lists each problem.',
   invalid_snapshot: 'The snapshot does not fit the datastore; `errors` lists each problem.',
   too_large: 'The body is larger than the limit for this call.',
+  too_deep: 'The body nests objects or lists deeper than the runtime accepts; `path` names the place.',
   admin_required: 'The call needs the admin token.',
   token_required: 'The call or instance needs a user token and none was sent.',
   invalid_token:

@@ -4,6 +4,7 @@ import configJsonSchemaFile from '../config.schema.json' with { type: 'json' };
 export * from './config-types.ts';
 export { APP_ID_PATTERN, ID_PATTERN } from './config-schema.ts';
 export { type ConfigProblem, PROBLEM_CODES, type ProblemCode, toPointer } from './problems.ts';
+export { jsonDepthProblem, MAX_JSON_DEPTH } from './json-depth.ts';
 export { parseConfigText, validateConfig, type ValidationResult } from './validate-config.ts';
 export { generateConfigJsonSchema } from './json-schema.ts';
 export {

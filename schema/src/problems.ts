@@ -41,6 +41,7 @@ export const PROBLEM_CODES = {
   bad_step: 'A test step that is not written the way steps are.',
   unknown_instance_name: 'A test step that names an instance no earlier step creates.',
   duplicate_name: 'A test step that creates an instance under a name already used.',
+  too_deep: 'Objects and lists nested deeper than the runtime accepts.',
 } as const;
 
 /** The stable code of a problem, for tools and tests. */

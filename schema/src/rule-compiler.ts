@@ -1,5 +1,11 @@
 // Checks CEL rules against the variables and fields they may use, and compiles them into fast evaluators.
-import type { ASTNode, Environment, ParseResult, TypeCheckResult } from '@marcbachmann/cel-js';
+import {
+  serialize,
+  type ASTNode,
+  type Environment,
+  type ParseResult,
+  type TypeCheckResult,
+} from '@marcbachmann/cel-js';
 import type { RuleKind, TableConfig } from './config-types.ts';
 import type { ConfigProblem } from './problems.ts';
 import type { RuleContext } from './rule-context.ts';
@@ -205,8 +211,21 @@ const parseRule = (expression: string, kind: RuleKind, table: TableConfig | unde
 
 /** Parses and type-checks one rule for its kind (and table); problems have path '' and a position in the rule. */
 export const checkRule = (expression: string, kind: RuleKind, table?: TableConfig): ConfigProblem[] => {
-  const { problem } = parseRule(expression, kind, table);
-  return problem ? [{ path: '', ...problem }] : [];
+  const { env, parsed, problem } = parseRule(expression, kind, table);
+  if (problem || !parsed) return problem ? [{ path: '', ...problem }] : [];
+  // Deploy time runs what run time runs: the compilation the runtime will do, explanations included.
+  try {
+    compileParsed(env, expression, kind, parsed);
+  } catch (error) {
+    return [
+      {
+        path: '',
+        code: 'rule_syntax',
+        message: `The rule cannot be prepared to run: ${describeFailure(error)}. Rewrite it more simply.`,
+      },
+    ];
+  }
+  return [];
 };
 
 const celContext = (context: RuleContext): Record<string, unknown> => ({
@@ -219,7 +238,12 @@ const celContext = (context: RuleContext): Record<string, unknown> => ({
 });
 
 const describeFailure = (error: unknown): string => {
-  const summary = (error as { summary?: string }).summary ?? String(error);
+  const summary =
+    error !== null &&
+    typeof error === 'object' &&
+    typeof (error as { summary?: unknown }).summary === 'string'
+      ? (error as { summary: string }).summary
+      : String(error);
   const key = /No such key: (\S+)/.exec(summary)?.[1];
   return key !== undefined ? `"${key}" is not set` : summary;
 };
@@ -227,35 +251,163 @@ const describeFailure = (error: unknown): string => {
 const conjuncts = (node: ASTNode): ASTNode[] =>
   node.op === '&&' ? (node.args as ASTNode[]).flatMap(conjuncts) : [node];
 
-/** Compiles a checked rule into an evaluator; a rule that fails to evaluate denies. Throws on an invalid rule. */
-export const compileRule = (expression: string, kind: RuleKind, table?: TableConfig): CompiledRule => {
-  const { env, parsed, problem } = parseRule(expression, kind, table);
-  if (!parsed) throw new Error(`Invalid ${kind} rule "${expression}": ${problem?.message}`);
-  // Only when a rule says no do we look for the part that said no, so allowed changes stay cheap.
-  const parts = conjuncts(parsed.ast).map((node) => {
-    const text = expression.slice(node.start, node.end);
-    return { text, evaluate: node === parsed.ast ? parsed : env.parse(text) };
-  });
-  const whyNot = (cel: Record<string, unknown>): string => {
-    for (const part of parts) {
+const isNode = (value: unknown): value is ASTNode =>
+  value !== null && typeof value === 'object' && 'op' in value && 'args' in value;
+
+/** Whether two parses are the same expression (operators and operands, positions aside). */
+const sameTree = (a: unknown, b: unknown): boolean => {
+  if (isNode(a) || isNode(b)) return isNode(a) && isNode(b) && a.op === b.op && sameTree(a.args, b.args);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((item, index) => sameTree(item, b[index]))
+    );
+  }
+  if (a instanceof Uint8Array || b instanceof Uint8Array) {
+    return a instanceof Uint8Array && b instanceof Uint8Array && a.join() === b.join();
+  }
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    return a.constructor === b.constructor && String(a) === String(b);
+  }
+  return Object.is(a, b);
+};
+
+/**
+ * Parentheses in `text` outside quoted strings that close nothing (`open`) or that nothing closes (`close`).
+ * The parser's positions leave out the parentheses around an operand (`!(a)` ends before its `)`), so these
+ * say how far to widen a part's text; the result is checked by parsing it again, never trusted.
+ */
+const unbalanced = (text: string): { open: number; close: number } => {
+  let depth = 0;
+  let open = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '"' || char === "'") {
+      const raw = i > 0 && /[rR]/.test(text[i - 1] ?? '');
+      const quote = text.startsWith(char.repeat(3), i) ? char.repeat(3) : char;
+      i += quote.length;
+      while (i < text.length && !text.startsWith(quote, i)) i += !raw && text[i] === '\\' ? 2 : 1;
+      i += quote.length - 1;
+    } else if (char === '(') depth++;
+    else if (char === ')') {
+      if (depth > 0) depth--;
+      else open++;
+    }
+  }
+  return { open, close: depth };
+};
+
+/** The source text of one part of a rule, parsed on its own and checked to be that same part; else undefined. */
+const partSource = (
+  env: Environment,
+  expression: string,
+  node: ASTNode,
+): { text: string; evaluate: ParseResult } | undefined => {
+  const reparse = (text: string): ParseResult | undefined => {
+    try {
+      const parsed = env.parse(text);
+      return sameTree(parsed.ast, node) ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const candidates: string[] = [];
+  const slice = expression.slice(node.start, node.end);
+  const { open, close } = unbalanced(slice);
+  let start = node.start;
+  for (let missing = open; missing > 0 && start > 0; start--) {
+    if (expression[start - 1] === '(') missing--;
+    else if (!/\s/.test(expression[start - 1] ?? '')) break;
+  }
+  let end = node.end;
+  for (let missing = close; missing > 0 && end < expression.length; end++) {
+    if (expression[end] === ')') missing--;
+    else if (!/\s/.test(expression[end] ?? '')) break;
+  }
+  candidates.push(expression.slice(start, end).trim(), slice.trim());
+  try {
+    candidates.push(serialize(node));
+  } catch {
+    // No printed form: the other candidates, or no explanation for this part.
+  }
+  for (const text of candidates) {
+    const evaluate = reparse(text);
+    if (evaluate) return { text, evaluate };
+  }
+  return undefined;
+};
+
+/** Why a rule that said no said no: the first part of its `&&` chain that was false or could not be decided. */
+const explainer = (
+  env: Environment,
+  expression: string,
+  parsed: ParseResult,
+): ((cel: Record<string, unknown>, failure: unknown) => string) => {
+  const whole = (failure: unknown): string =>
+    failure === undefined
+      ? `${expression} is false`
+      : `${expression} could not be decided: ${describeFailure(failure)}`;
+  const nodes = conjuncts(parsed.ast);
+  if (nodes.length < 2) return (_cel, failure) => whole(failure);
+  const parts = nodes.map((node) => partSource(env, expression, node));
+  // A part that cannot be read back on its own leaves the whole rule as the explanation: still a denial.
+  if (parts.some((part) => part === undefined)) return (_cel, failure) => whole(failure);
+  const readable = parts as Array<{ text: string; evaluate: ParseResult }>;
+  return (cel, failure) => {
+    for (const part of readable) {
       try {
         if (part.evaluate(cel) !== true) return `${part.text} is false`;
       } catch (error) {
         return `${part.text} could not be decided: ${describeFailure(error)}`;
       }
     }
-    return 'the rule is false';
+    return whole(failure);
   };
+};
+
+/** Compiles a checked rule into an evaluator; a rule that fails to evaluate denies. Throws on an invalid rule. */
+export const compileRule = (expression: string, kind: RuleKind, table?: TableConfig): CompiledRule => {
+  const { env, parsed, problem } = parseRule(expression, kind, table);
+  if (!parsed) throw new Error(`Invalid ${kind} rule "${expression}": ${problem?.message}`);
+  return compileParsed(env, expression, kind, parsed);
+};
+
+// Everything after parsing: never throws, so a rule that checks (checkRule runs this too) always compiles.
+const compileParsed = (
+  env: Environment,
+  expression: string,
+  kind: RuleKind,
+  parsed: ParseResult,
+): CompiledRule => {
+  // Only when a rule says no do we look for the part that said no, so allowed changes stay cheap.
+  const whyNot = explainer(env, expression, parsed);
   return (context) => {
-    const cel = celContext(context);
+    let cel: Record<string, unknown>;
+    try {
+      cel = celContext(context);
+    } catch (error) {
+      return {
+        allowed: false,
+        rule: kind,
+        expression,
+        reason: `${expression} could not be decided: ${describeFailure(error)}`,
+      };
+    }
     let allowed = false;
-    let reason: string;
+    let failure: unknown;
     try {
       allowed = parsed(cel) === true;
-      reason = allowed ? 'allowed' : whyNot(cel);
     } catch (error) {
-      reason =
-        parts.length > 1 ? whyNot(cel) : `${expression} could not be decided: ${describeFailure(error)}`;
+      failure = error ?? new Error('the rule failed');
+    }
+    if (allowed) return { allowed, rule: kind, expression, reason: 'allowed' };
+    let reason: string;
+    try {
+      reason = whyNot(cel, failure);
+    } catch {
+      reason = `${expression} is false`;
     }
     return { allowed, rule: kind, expression, reason };
   };

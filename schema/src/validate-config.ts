@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { AppConfig, FieldConfig, RuleKind, TableConfig } from './config-types.ts';
 import { configSchema, ID_PATTERN } from './config-schema.ts';
 import { type ConfigProblem, describePlace, type ProblemCode, toPointer } from './problems.ts';
+import { jsonDepthProblem } from './json-depth.ts';
 import { checkRule } from './rule-compiler.ts';
 import { validateCell } from './row-validation.ts';
 import { ownEntry } from './own-key.ts';
@@ -296,6 +297,9 @@ const byPath = (a: ConfigProblem, b: ConfigProblem): number =>
 
 /** Validates a config JSON value, answering every problem at once, each with a JSON Pointer and plain words. */
 export const validateConfig = (json: unknown): ValidationResult => {
+  // First, and alone: every later check walks the value, and a walk of thousands of levels overflows the stack.
+  const tooDeep = jsonDepthProblem(json);
+  if (tooDeep) return { ok: false, errors: [tooDeep] };
   const parsed = configSchema.safeParse(json);
   // The tests section is checked in plain words by checkTests; zod's own issues there are kept only as a
   // fallback, for a case checkTests would miss.
