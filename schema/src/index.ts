@@ -31,6 +31,14 @@ export {
   type RowJudgement,
 } from './compile-config.ts';
 export {
+  judgeValueWrite,
+  judgeWrite,
+  type WriteContext,
+  type WriteRule,
+  type WriteVerdict,
+  writeOperation,
+} from './write-judgement.ts';
+export {
   applyDefaults,
   isCellValue,
   missingDefaults,
