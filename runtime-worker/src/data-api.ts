@@ -2,6 +2,7 @@
 // Writes go through the stores' persisters, which save them and (for the synced store) relay them at once.
 import {
   applyDefaults,
+  errorBody,
   validateRow,
   type DatastoreConfig,
   type Row,
@@ -39,15 +40,15 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 const noTable = (tableId: string): DataAnswer => ({
   status: 404,
-  body: { error: `There is no table "${tableId}" in this datastore.` },
+  body: errorBody('unknown_table', `There is no table "${tableId}" in this datastore.`),
 });
 
 const full = (maxRows: number): DataAnswer => ({
   status: 413,
-  body: {
-    error: `This instance is full: it may hold at most ${maxRows} rows (or its storage is at its ceiling). Delete rows to make room.`,
-    code: 'instance_full',
-  },
+  body: errorBody(
+    'instance_full',
+    `This instance is full: it may hold at most ${maxRows} rows (or its storage is at its ceiling). Delete rows to make room.`,
+  ),
 });
 
 const tableOf = (
@@ -77,16 +78,17 @@ export const putRow = (
 ): DataAnswer => {
   const found = tableOf(stores, config, tableId);
   if (!found) return noTable(tableId);
-  if (!isRecord(cells)) return { status: 400, body: { error: 'The row must be a JSON object of cells.' } };
+  if (!isRecord(cells)) {
+    return { status: 400, body: errorBody('bad_request', 'The row must be a JSON object of cells.') };
+  }
   const row = applyDefaults(found.table, cells as Row);
   const problems = validateRow(found.table, row);
   if (problems.length > 0) {
     return {
       status: 400,
-      body: {
-        error: 'The row does not fit the table.',
+      body: errorBody('invalid_row', 'The row does not fit the table.', {
         errors: problems.map((p) => ({ path: `/${p.field}`, message: p.message, code: p.code })),
-      },
+      }),
     };
   }
   if (!found.store.hasRow(tableId, rowId) && stores.roomForRows() <= 0) return full(stores.maxRows);
@@ -104,7 +106,10 @@ export const deleteRow = (
   const found = tableOf(stores, config, tableId);
   if (!found) return noTable(tableId);
   if (!found.store.hasRow(tableId, rowId)) {
-    return { status: 404, body: { error: `There is no row "${rowId}" in table "${tableId}".` } };
+    return {
+      status: 404,
+      body: errorBody('unknown_row', `There is no row "${rowId}" in table "${tableId}".`),
+    };
   }
   found.store.delRow(tableId, rowId);
   return { status: 200, body: { deleted: true } };
@@ -124,7 +129,7 @@ export const putSnapshot = (
   if (!Array.isArray(snapshot) || snapshot.length < 1 || snapshot.length > 2 || !isRecord(snapshot[0])) {
     return {
       status: 400,
-      body: { error: 'A snapshot is TinyBase JSON: [tables, values].', errors: [] },
+      body: errorBody('invalid_snapshot', 'A snapshot is TinyBase JSON: [tables, values].', { errors: [] }),
     };
   }
   if (snapshot[1] !== undefined && !(isRecord(snapshot[1]) && Object.keys(snapshot[1]).length === 0)) {
@@ -171,7 +176,10 @@ export const putSnapshot = (
     }
   }
   if (errors.length > 0) {
-    return { status: 400, body: { error: 'The snapshot does not fit the datastore.', errors } };
+    return {
+      status: 400,
+      body: errorBody('invalid_snapshot', 'The snapshot does not fit the datastore.', { errors }),
+    };
   }
   if (rowCount > stores.maxRows) return full(stores.maxRows);
   stores.synced.setTables(synced as Tables);

@@ -3,7 +3,9 @@
 // hub (`sync-hub.ts`) and the server data API (`data-api.ts`). We own the hub rather than subclass TinyBase's
 // WsServerDurableObject because that class relays every client frame to every other client from private fields.
 import {
+  CloseCode,
   compileConfig,
+  errorBody,
   instanceFacts,
   type CompiledDatastore,
   type RuleUser,
@@ -15,12 +17,11 @@ import type { DataAnswer, InstanceStores } from './data-api.ts';
 import { CONNECT_HEADER, type ConnectFacts, type InstanceFacts, type SocketFacts } from './instance-facts.ts';
 import { InstancePersister } from './instance-persister.ts';
 import { ownEntry } from './own-key.ts';
-import { CloseCode, limitsFrom, type Limits } from './settings.ts';
+import { limitsFrom, type Limits } from './settings.ts';
 import type { GateClock, GateContext } from './sync-gate.ts';
 import { SyncHub } from './sync-hub.ts';
 
 export type { DataAnswer } from './data-api.ts';
-export { rejectionBody } from './sync-hub.ts';
 
 // TinyBase's own bound: its store drops changes stamped further ahead than this.
 const MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000;
@@ -201,10 +202,7 @@ export class InstanceObject extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const header = request.headers.get(CONNECT_HEADER);
     if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket' || header === null) {
-      return Response.json(
-        { error: 'Expected a WebSocket upgrade.', code: 'upgrade_required' },
-        { status: 426 },
-      );
+      return Response.json(errorBody('upgrade_required', 'Expected a WebSocket upgrade.'), { status: 426 });
     }
     const connect = JSON.parse(header) as ConnectFacts;
     await this.#adoptFacts(connect.facts);

@@ -1,4 +1,4 @@
-// The limits of CONTRACT.md §4, read from worker variables with their documented defaults.
+// The runtime's limits, read from worker variables with their documented defaults.
 
 /** The limits one runtime enforces; each is a worker variable of the same name. */
 export interface Limits {
@@ -35,13 +35,3 @@ export const limitsFrom = (env: Partial<Record<string, unknown>>): Limits => ({
   maxInstanceRows: positive(env.MAX_INSTANCE_ROWS as string | undefined, DEFAULT_MAX_INSTANCE_ROWS),
   maxInstanceBytes: positive(env.MAX_INSTANCE_BYTES as string | undefined, DEFAULT_MAX_INSTANCE_BYTES),
 });
-
-/** Close codes of CONTRACT.md §4. */
-export const CloseCode = {
-  tokenExpired: 4001,
-  accessWithdrawn: 4003,
-  instanceDeleted: 4004,
-  overLimit: 4008,
-  tooBig: 1009,
-  invalidFrame: 1007,
-} as const;

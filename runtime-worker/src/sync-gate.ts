@@ -7,10 +7,10 @@ import {
   writeOperation,
   type CellValue,
   type CompiledDatastore,
+  type RejectionNotice,
   type Row,
   type RuleInstance,
   type RuleUser,
-  type WriteRule,
 } from '@datastore-designer/schema';
 import type {
   CellStamp,
@@ -22,17 +22,6 @@ import type {
   ValueStamp,
 } from 'tinybase';
 import { emptyRecord, ownEntry } from './own-key.ts';
-
-/** Why a row was refused, as the rejection notice carries it to the sender. */
-export interface Rejection {
-  table: string;
-  row: string;
-  cells: string[];
-  operation: 'create' | 'update' | 'delete';
-  rule: WriteRule;
-  expression: string;
-  reason: string;
-}
 
 /** Who is writing, into which instance, under which config, and how many new rows still fit. */
 export interface GateContext {
@@ -69,7 +58,7 @@ export interface GateResult {
   accepted?: MergeableChanges;
   correction?: MergeableChanges;
   senderCorrection?: MergeableChanges;
-  rejections: Rejection[];
+  rejections: RejectionNotice[];
   clockAheadBy?: number;
 }
 
@@ -127,7 +116,7 @@ export const judgeChanges = (
   const acceptedTables: TablesStamp[0] = emptyRecord();
   const corrected: TablesStamp[0] = emptyRecord();
   const senderCorrected: TablesStamp[0] = emptyRecord();
-  const rejections: Rejection[] = [];
+  const rejections: RejectionNotice[] = [];
   let acceptedHlc = validHlc(clock, incomingTablesHlc) ? incomingTablesHlc : '';
   let correctionHlc = '';
   let senderHlc = '';
@@ -152,7 +141,7 @@ export const judgeChanges = (
         // judge, and storing it would let a client grow the instance without bound.
         continue;
       }
-      let rejection: Omit<Rejection, 'table' | 'row' | 'cells'> | undefined;
+      let rejection: Omit<RejectionNotice, 'table' | 'row' | 'cells'> | undefined;
       let defaults: Row = {};
       const aheadBy = Math.max(...cellIds.map((cellId) => clock.aheadBy(newer[cellId]?.[1] ?? '')));
       if (cellIds.some((cellId) => !clock.wellFormed(newer[cellId]?.[1] ?? ''))) {

@@ -1,6 +1,7 @@
 // The enforcing sync hub: speaks TinyBase's protocol to each client as its only peer, answers its requests, pulls
 // what it brings, has the gate judge it, saves and relays what was accepted, and corrects and notifies the sender.
 // Nothing here walks the whole store: every step costs what the change touches.
+import { CloseCode, encodeRejectionNotice } from '@datastore-designer/schema';
 import type {
   CellHashes,
   ContentHashes,
@@ -14,8 +15,7 @@ import type {
 import type { SocketFacts } from './instance-facts.ts';
 import type { InstancePersister } from './instance-persister.ts';
 import { emptyRecord } from './own-key.ts';
-import { CloseCode } from './settings.ts';
-import { judgeChanges, type GateClock, type GateContext, type Rejection } from './sync-gate.ts';
+import { judgeChanges, type GateClock, type GateContext } from './sync-gate.ts';
 import {
   formatFrame,
   fragmentFrame,
@@ -75,13 +75,6 @@ const diffAnswer = (body: unknown): [TablesStamp, Record<string, unknown>] => {
   if (!Array.isArray(body) || !isTablesStamp(body[0]) || !isRecord(body[1])) throw new BadResponse();
   return [body[0], body[1]];
 };
-
-/**
- * The body of a rejection notice. TinyBase 10.0.1's client validates every Response body and closes the
- * socket (1007) on a bare object, so the notice travels as a one-cell stamp, `[{"rejected": [notice]}]`,
- * which it accepts (cells may be objects) and then ignores, since its request id matches nothing pending.
- */
-export const rejectionBody = (rejection: Rejection) => [{ rejected: [rejection] }];
 
 /** The hub of one instance's synced store. */
 export class SyncHub {
@@ -258,10 +251,7 @@ export class SyncHub {
       this.#send(socket, formatFrame(null, MessageType.ContentDiff, result.senderCorrection));
     }
     for (const rejection of result.rejections) {
-      this.#send(
-        socket,
-        formatFrame(`rejected-${++this.#notices}`, MessageType.Response, rejectionBody(rejection)),
-      );
+      this.#send(socket, encodeRejectionNotice(`rejected-${++this.#notices}`, rejection));
     }
     if (result.clockAheadBy !== undefined) {
       // Such a client can never converge with anyone: say so (the notice above) and stop talking to it.

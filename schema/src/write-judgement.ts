@@ -3,10 +3,8 @@
 import { judgeRowChange, type CompiledDatastore } from './compile-config.ts';
 import type { CellValue, Row, RowRuleKind } from './config-types.ts';
 import { ownEntry } from './own-key.ts';
+import type { RejectionRule } from './rejection-notice.ts';
 import type { RuleInstance, RuleUser } from './rule-context.ts';
-
-/** The kinds of refusal a client's write can get, as its rejection notice names them. */
-export type WriteRule = RowRuleKind | 'schema' | 'readOnly' | 'unknownTable' | 'values' | 'limit';
 
 /** Who writes, where, when, and whether the instance still has room for new rows. */
 export interface WriteContext {
@@ -20,7 +18,7 @@ export interface WriteContext {
 /** The verdict on one row's incoming cells: what the change is, and either the defaults to add or why not. */
 export type WriteVerdict =
   | { operation: RowRuleKind; allowed: true; defaults: Row }
-  | { operation: RowRuleKind; allowed: false; rule: WriteRule; expression: string; reason: string };
+  | { operation: RowRuleKind; allowed: false; rule: RejectionRule; expression: string; reason: string };
 
 /** Create when the row did not exist and does after, delete when no cell is left, update otherwise. */
 export const writeOperation = (
@@ -33,7 +31,12 @@ export const writeOperation = (
   return exists ? (existed ? 'update' : 'create') : 'delete';
 };
 
-const refuse = (operation: RowRuleKind, rule: WriteRule, reason: string, expression = ''): WriteVerdict => ({
+const refuse = (
+  operation: RowRuleKind,
+  rule: RejectionRule,
+  reason: string,
+  expression = '',
+): WriteVerdict => ({
   operation,
   allowed: false,
   rule,
