@@ -47,6 +47,31 @@ const touchedOf = ([[tables], [values]]: MergeableChanges): Touched => {
 
 const isEmpty = ({ cells, values }: Touched): boolean => cells.size === 0 && values.size === 0;
 
+// Durable Object SQL binds at most 100 parameters per statement, so many rows travel as one JSON parameter
+// that SQLite unpacks with json_each; a chunk stays well below the 2 MB a string may have there.
+const CHUNK_CHARS = 512 * 1024;
+
+/** Writes rows of values into a table: one statement per chunk, however many rows there are. */
+const writeRows = (sql: SqlStorage, table: string, columns: number, rows: SqlValue[][]): void => {
+  const pick = Array.from({ length: columns }, (_, i) => `value ->> ${i}`).join(', ');
+  const statement = `INSERT OR REPLACE INTO ${table} SELECT ${pick} FROM json_each(?)`;
+  let chunk: string[] = [];
+  let chars = 0;
+  const flush = () => {
+    if (chunk.length === 0) return;
+    sql.exec(statement, `[${chunk.join(',')}]`);
+    chunk = [];
+    chars = 0;
+  };
+  for (const row of rows) {
+    const json = JSON.stringify(row);
+    chunk.push(json);
+    chars += json.length;
+    if (chars >= CHUNK_CHARS) flush();
+  }
+  flush();
+};
+
 /**
  * The row's hash as TinyBase's MergeableStore keeps it: its cells' hashes combined, plus the row's own stamp.
  * A row's hash is the only one the store does not hand out for a single row without walking its whole table.
@@ -123,6 +148,9 @@ export class InstancePersister {
     const tableHashes = store.getMergeableTableHashes();
     const [tablesHash, valuesHash] = store.getMergeableContentHashes();
     const saved: TablesStamp[0] = emptyRecord();
+    const cellRows: SqlValue[][] = [];
+    const rowRows: SqlValue[][] = [];
+    const tableRows: SqlValue[][] = [];
     let tablesHlc: Hlc = '';
     for (const [tableId, rows] of touched.cells) {
       let tableHlc: Hlc | undefined;
@@ -141,35 +169,19 @@ export class InstancePersister {
         for (const cellId of cellIds) {
           const cell = cells[cellId];
           if (!cell) continue;
-          sql.exec(
-            `INSERT OR REPLACE INTO ${prefix}cells VALUES (?, ?, ?, ?, ?, ?)`,
-            tableId,
-            rowId,
-            cellId,
-            encode(cell[0]),
-            cell[1] ?? '',
-            cellHashes[cellId] ?? 0,
-          );
+          cellRows.push([tableId, rowId, cellId, encode(cell[0]), cell[1] ?? '', cellHashes[cellId] ?? 0]);
           savedCells[cellId] = [cell[0], cell[1] ?? ''];
         }
-        sql.exec(
-          `INSERT OR REPLACE INTO ${prefix}rows VALUES (?, ?, ?, ?)`,
-          tableId,
-          rowId,
-          hlc,
-          rowHash(cellHashes, hlc),
-        );
+        rowRows.push([tableId, rowId, hlc, rowHash(cellHashes, hlc)]);
         savedRows[rowId] = [savedCells, hlc];
       }
       if (tableHlc === undefined) continue;
-      sql.exec(
-        `INSERT OR REPLACE INTO ${prefix}tables VALUES (?, ?, ?)`,
-        tableId,
-        tableHlc,
-        tableHashes[tableId] ?? 0,
-      );
+      tableRows.push([tableId, tableHlc, tableHashes[tableId] ?? 0]);
       saved[tableId] = [savedRows, tableHlc];
     }
+    writeRows(sql, `${prefix}cells`, 6, cellRows);
+    writeRows(sql, `${prefix}rows`, 4, rowRows);
+    writeRows(sql, `${prefix}tables`, 3, tableRows);
     const savedValues: ValuesStamp[0] = emptyRecord();
     let valuesHlc: Hlc = '';
     if (touched.values.size > 0) {
@@ -202,25 +214,39 @@ export class InstancePersister {
     const prefix = this.#prefix;
     const tables: TablesStamp<true> = [emptyRecord(), '', 0];
     const values: ValuesStamp<true> = [emptyRecord(), '', 0];
-    for (const row of sql.exec(`SELECT part, hlc, hash FROM ${prefix}content`)) {
-      const target = row.part === 'values' ? values : tables;
-      target[1] = text(row.hlc);
-      target[2] = Number(row.hash);
+    for (const [part, hlc, hash] of sql.exec(`SELECT part, hlc, hash FROM ${prefix}content`).raw()) {
+      const target = part === 'values' ? values : tables;
+      target[1] = text(hlc);
+      target[2] = Number(hash);
     }
-    for (const row of sql.exec(`SELECT table_id, hlc, hash FROM ${prefix}tables`)) {
-      tables[0][text(row.table_id)] = [emptyRecord(), text(row.hlc), Number(row.hash)];
+    for (const [tableId, hlc, hash] of sql.exec(`SELECT table_id, hlc, hash FROM ${prefix}tables`).raw()) {
+      tables[0][text(tableId)] = [emptyRecord(), text(hlc), Number(hash)];
     }
-    for (const row of sql.exec(`SELECT table_id, row_id, hlc, hash FROM ${prefix}rows`)) {
-      const table = (tables[0][text(row.table_id)] ??= [emptyRecord(), '', 0]);
-      table[0][text(row.row_id)] = [emptyRecord(), text(row.hlc), Number(row.hash)];
+    for (const [tableId, rowId, hlc, hash] of sql
+      .exec(`SELECT table_id, row_id, hlc, hash FROM ${prefix}rows`)
+      .raw()) {
+      const table = (tables[0][text(tableId)] ??= [emptyRecord(), '', 0]);
+      table[0][text(rowId)] = [emptyRecord(), text(hlc), Number(hash)];
     }
-    for (const row of sql.exec(`SELECT table_id, row_id, cell_id, value, hlc, hash FROM ${prefix}cells`)) {
-      const table = (tables[0][text(row.table_id)] ??= [emptyRecord(), '', 0]);
-      const stored = (table[0][text(row.row_id)] ??= [emptyRecord(), '', 0]);
-      stored[0][text(row.cell_id)] = [decode(row.value), text(row.hlc), Number(row.hash)];
+    // Cells come in their key's order, so a row's cells arrive together: look each row up once.
+    let lastTable = '';
+    let lastRow = '';
+    let cells: RowStamp<true>[0] = emptyRecord();
+    for (const [tableId, rowId, cellId, value, hlc, hash] of sql
+      .exec(`SELECT table_id, row_id, cell_id, value, hlc, hash FROM ${prefix}cells`)
+      .raw()) {
+      if (tableId !== lastTable || rowId !== lastRow) {
+        lastTable = text(tableId);
+        lastRow = text(rowId);
+        const table = (tables[0][lastTable] ??= [emptyRecord(), '', 0]);
+        cells = (table[0][lastRow] ??= [emptyRecord(), '', 0])[0];
+      }
+      cells[text(cellId)] = [decode(value), text(hlc), Number(hash)];
     }
-    for (const row of sql.exec(`SELECT value_id, value, hlc, hash FROM ${prefix}values`)) {
-      values[0][text(row.value_id)] = [decode(row.value), text(row.hlc), Number(row.hash)];
+    for (const [valueId, value, hlc, hash] of sql
+      .exec(`SELECT value_id, value, hlc, hash FROM ${prefix}values`)
+      .raw()) {
+      values[0][text(valueId)] = [decode(value), text(hlc), Number(hash)];
     }
     return [tables, values];
   }
@@ -238,27 +264,27 @@ export class InstancePersister {
     const sql = this.#sql;
     const prefix = this.#prefix;
     this.#storage.transactionSync(() => {
-      const rows: SqlValue[][] = [];
-      for (const [tableId, [tableRows, tableHlc, tableHash]] of Object.entries(tables)) {
-        sql.exec(`INSERT OR REPLACE INTO ${prefix}tables VALUES (?, ?, ?)`, tableId, tableHlc, tableHash);
-        for (const [rowId, [cells, hlc, hash]] of Object.entries(tableRows)) {
-          sql.exec(`INSERT OR REPLACE INTO ${prefix}rows VALUES (?, ?, ?, ?)`, tableId, rowId, hlc, hash);
+      const cellRows: SqlValue[][] = [];
+      const rowRows: SqlValue[][] = [];
+      const tableRows: SqlValue[][] = [];
+      for (const [tableId, [tableStamps, tableHlc, tableHash]] of Object.entries(tables)) {
+        tableRows.push([tableId, tableHlc, tableHash]);
+        for (const [rowId, [cells, hlc, hash]] of Object.entries(tableStamps)) {
+          rowRows.push([tableId, rowId, hlc, hash]);
           for (const [cellId, [cell, cellHlc, cellHash]] of Object.entries(cells)) {
-            rows.push([tableId, rowId, cellId, encode(cell), cellHlc, cellHash]);
+            cellRows.push([tableId, rowId, cellId, encode(cell), cellHlc, cellHash]);
           }
         }
       }
-      for (const row of rows)
-        sql.exec(`INSERT OR REPLACE INTO ${prefix}cells VALUES (?, ?, ?, ?, ?, ?)`, ...row);
-      for (const [valueId, [value, hlc, hash]] of Object.entries(values)) {
-        sql.exec(
-          `INSERT OR REPLACE INTO ${prefix}values VALUES (?, ?, ?, ?)`,
-          valueId,
-          encode(value),
-          hlc,
-          hash,
-        );
-      }
+      writeRows(sql, `${prefix}cells`, 6, cellRows);
+      writeRows(sql, `${prefix}rows`, 4, rowRows);
+      writeRows(sql, `${prefix}tables`, 3, tableRows);
+      writeRows(
+        sql,
+        `${prefix}values`,
+        4,
+        Object.entries(values).map(([valueId, [value, hlc, hash]]) => [valueId, encode(value), hlc, hash]),
+      );
       sql.exec(`INSERT OR REPLACE INTO ${prefix}content VALUES ('tables', ?, ?)`, tablesHlc, tablesHash);
       sql.exec(`INSERT OR REPLACE INTO ${prefix}content VALUES ('values', ?, ?)`, valuesHlc, valuesHash);
       sql.exec(`DROP TABLE IF EXISTS ${prefix}tinybase_tables`);

@@ -30,6 +30,8 @@ export interface Runtime {
   authSecret: string;
   stop(): Promise<void>;
   restart(): Promise<void>;
+  /** SIGKILLs the whole process group (no clean shutdown, as a crash would), then starts again on the same port. */
+  crash(): Promise<void>;
 }
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -166,6 +168,19 @@ export const startRuntime = async (options: RuntimeOptions = {}): Promise<Runtim
       if (child) await stopGroup(child);
       child = undefined;
       if (ownPersistDir) await rm(persistDir, { recursive: true, force: true });
+    },
+    async crash() {
+      const pid = child?.pid;
+      if (child && pid !== undefined && child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((done) => child?.once('exit', () => done()));
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+        await exited;
+      }
+      await launch(true);
     },
     async restart() {
       if (child) await stopGroup(child);
