@@ -213,6 +213,11 @@ export class ControlObject extends DurableObject<Env> {
     );
   }
 
+  /** The live version's number, or undefined when the app has never been deployed (or was deleted). */
+  async liveVersion(): Promise<number | undefined> {
+    return this.#live()?.version;
+  }
+
   /** The live config and its version. */
   async getConfig(): Promise<ControlAnswer> {
     const live = this.#live();
