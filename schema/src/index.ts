@@ -51,6 +51,18 @@ export { type ConfigChange, type ConfigDiff, diffConfigs } from './config-diff.t
 export { blankConfig, type Template, type TemplateId, templates } from './templates.ts';
 export { describeRule } from './describe-rule.ts';
 export { ownEntry } from './own-key.ts';
+export {
+  type AccessDecision,
+  type AccessRefusal,
+  addressInstance,
+  type Caller,
+  type InstanceAddress,
+  type ManageAction,
+  mayConnect,
+  mayCreateInstance,
+  mayJoin,
+  mayManage,
+} from './access-decisions.ts';
 export { type ErrorBody, type ErrorCode, ERROR_CODES, errorBody } from './error-codes.ts';
 export {
   CLOSE_MEANINGS,

@@ -159,6 +159,13 @@ describe('tokens', () => {
     );
   });
 
+  test('a token for an app that does not exist is 404', async () => {
+    const missing = await api(runtime, 'POST', '/api/apps/never-deployed/tokens', { body: { sub: 'sim' } });
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ code: 'unknown_app' });
+    expect(missing.body).not.toHaveProperty('token');
+  });
+
   test('admin-minted tokens are for one app only', async () => {
     await api(runtime, 'PUT', '/api/apps/one/config', { body: base });
     await api(runtime, 'PUT', '/api/apps/two/config', { body: base });
