@@ -396,7 +396,7 @@ export const loadRun = async (
 export const deploysUnderLoad = async (
   runtime: Runtime,
   app: string,
-  options: { clients: number; rounds: number },
+  options: { clients: number; rounds: number; writeEveryMs?: number },
 ): Promise<{ creates: number; forbiddenWindows: number }> => {
   const forbid: AppConfig = JSON.parse(JSON.stringify(attackConfig)) as AppConfig;
   forbid.datastores.board!.tables.notes!.rules!.create = 'false';
@@ -414,7 +414,7 @@ export const deploysUnderLoad = async (
       client.store.setRow('notes', `w${index}-${n}`, { text: 'x', author: `w${index}` });
       sent[index] = n + 1;
       creates++;
-      await new Promise((done) => setTimeout(done, 10));
+      await new Promise((done) => setTimeout(done, options.writeEveryMs ?? 40));
     }
   });
   const sentAfter = (row: string, counts: number[]): boolean => {

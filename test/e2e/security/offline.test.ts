@@ -1,0 +1,131 @@
+// Offline: two clients edit the same rows offline and reconnect in both orders; the rules apply to what they bring.
+import { connect, type Connection, type ConnectOptions, type Rejection } from '@datastore-designer/preview';
+import { WebSocket } from 'ws';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { attackConfig, snapshotTables } from '../../support/attack.ts';
+import { startRuntime, type Runtime } from '../../support/runtime.ts';
+import { api } from '../../support/runtime-api.ts';
+import { userToken, waitFor, waitForAsync } from '../../support/sync-client.ts';
+
+let runtime: Runtime;
+const open: Connection[] = [];
+
+beforeAll(async () => {
+  runtime = await startRuntime();
+});
+afterAll(async () => {
+  await Promise.all(open.map((connection) => connection.destroy()));
+  await runtime?.stop();
+});
+
+const client = async (app: string, sub: string) => {
+  const connection = await connect({
+    url: runtime.url,
+    app,
+    datastore: 'board',
+    instance: 'main',
+    token: () => userToken(runtime, { sub }),
+    WebSocket: WebSocket as unknown as ConnectOptions['WebSocket'],
+    persister: false,
+    config: attackConfig,
+    backoff: { initialMs: 100, maxMs: 1000 },
+  });
+  open.push(connection);
+  await connection.whenStatus('online');
+  return connection;
+};
+
+const rowsOf = (connection: Connection) => connection.store.getTable('notes');
+
+describe.each([
+  ['bob first, then alice', ['bob', 'alice']],
+  ['alice first, then bob', ['alice', 'bob']],
+] as const)('reconnecting %s', (name, order) => {
+  const scenario = async (app: string) => {
+    expect((await api(runtime, 'PUT', `/api/apps/${app}/config`, { body: attackConfig })).status).toBe(200);
+    const alice = await client(app, 'alice');
+    const bob = await client(app, 'bob');
+    const laptop = await client(app, 'alice');
+    alice.store.setRow('notes', 'r1', { text: 'start', author: 'alice' });
+    alice.store.setRow('notes', 'r2', { text: 'to delete', author: 'alice' });
+    alice.store.setRow('notes', 'r3', { text: 'two devices', author: 'alice' });
+    await waitFor(
+      () => bob.store.hasRow('notes', 'r3') && laptop.store.hasRow('notes', 'r3'),
+      'everyone synced',
+    );
+    const refusals: Rejection[] = [];
+    bob.addRejectionListener((rejection) => refusals.push(rejection));
+
+    for (const connection of [alice, bob, laptop]) connection.goOffline();
+    await Promise.all([alice, bob, laptop].map((connection) => connection.whenStatus('offline')));
+    alice.store.setCell('notes', 'r1', 'text', 'alice offline');
+    alice.store.delRow('notes', 'r2');
+    laptop.store.setCell('notes', 'r3', 'text', 'laptop (earlier)');
+    // Bob's edits come later, so their stamps are newer: the rules must still refuse what is not his.
+    await new Promise((done) => setTimeout(done, 5));
+    alice.store.setCell('notes', 'r3', 'text', 'phone (later)');
+    bob.store.setCell('notes', 'r1', 'text', 'bob was here');
+    bob.store.setRow('notes', 'forged', { text: 'in alice name', author: 'alice' });
+    bob.store.setRow('notes', 'b1', { text: 'bob own', author: 'bob' });
+
+    const byName = { alice, bob };
+    for (const who of order) {
+      byName[who].goOnline();
+      await byName[who].whenStatus('online');
+    }
+    laptop.goOnline();
+    await laptop.whenStatus('online');
+
+    return { alice, bob, laptop, refusals };
+  };
+
+  test('allowed offline edits merge, forbidden ones are undone, whatever their stamps', async () => {
+    const app = `offline-${order[0]}`;
+    const { alice, bob, laptop, refusals } = await scenario(app);
+    const expected = {
+      r1: { text: order[0] === 'alice' ? 'alice offline' : 'start', author: 'alice', votes: 0 },
+      r3: { text: 'phone (later)', author: 'alice', votes: 0 },
+      b1: { text: 'bob own', author: 'bob', votes: 0 },
+    };
+    await waitForAsync(
+      async () =>
+        JSON.stringify((await snapshotTables(runtime, app, 'board', 'main')).notes) ===
+        JSON.stringify(expected),
+      `${name}: the snapshot to hold the merge`,
+      10_000,
+    ).catch(async (error: Error) => {
+      throw new Error(
+        `${error.message}: ${JSON.stringify((await snapshotTables(runtime, app, 'board', 'main')).notes)}`,
+      );
+    });
+    for (const connection of [alice, bob, laptop]) {
+      await waitFor(
+        () => JSON.stringify(Object.keys(rowsOf(connection)).sort()) === JSON.stringify(['b1', 'r1', 'r3']),
+        'every client to converge',
+      );
+      expect(rowsOf(connection).r1?.text).toBe(expected.r1.text);
+      expect(rowsOf(connection).r3?.text).toBe('phone (later)');
+    }
+    expect(refusals.map((refusal) => [refusal.row, refusal.operation]).sort()).toEqual([
+      ['forged', 'create'],
+      ['r1', 'update'],
+    ]);
+  });
+
+  // Known defect, kept visible: when Bob's refused edit of r1 arrives first, the hub re-asserts r1 under a stamp
+  // newer than Bob's, which is also newer than Alice's allowed (older) offline edit, so hers loses last-writer-wins
+  // when she reconnects. Fixing it needs sender-only corrections (per-socket state in the hub), not a local patch.
+  // This test states the right outcome and is expected to fail until then; the one above pins today's behaviour.
+  (order[0] === 'bob' ? test.fails : test)(
+    "alice's allowed offline edit survives bob's refused one",
+    async () => {
+      const app = `offline-survives-${order[0]}`;
+      await scenario(app);
+      await waitForAsync(
+        async () => (await snapshotTables(runtime, app, 'board', 'main')).notes?.r1?.text === 'alice offline',
+        "alice's offline edit to be stored",
+        5_000,
+      );
+    },
+  );
+});
