@@ -1,5 +1,5 @@
 // connect(): one synced TinyBase MergeableStore for one datastore instance, with status, rejections and offline care.
-import type { AppConfig } from '@datastore-designer/schema';
+import { CloseCode, type AppConfig } from '@datastore-designer/schema';
 import { createMergeableStore, type MergeableStore } from 'tinybase';
 import type { AnyPersister } from 'tinybase/persisters';
 import { createWsSynchronizer, type WsSynchronizer } from 'tinybase/synchronizers/synchronizer-ws-client';
@@ -28,7 +28,7 @@ export interface StatusDetail {
   status: ConnectionStatus;
   /** Why, in plain words; '' when online. */
   reason: string;
-  /** The runtime's short code (`forbidden`, `not-found`…) or `access-withdrawn`/`instance-deleted` for 4003/4004. */
+  /** The runtime's error code (`connect_denied`, `unknown_instance`…) or `access_withdrawn`/`instance_deleted` for 4003/4004. */
   code?: string;
   /** The HTTP status of the refused upgrade (401, 403, 404). */
   httpStatus?: number;
@@ -235,12 +235,12 @@ export const connect = async <Schema extends OptionalTablesSchema = NoTablesSche
     setStatus({
       status: 'offline',
       reason:
-        closeCode === 4001
+        closeCode === CloseCode.tokenExpired
           ? 'The sign-in expired; reconnecting with a fresh token.'
           : 'The connection to the runtime was lost; trying again shortly.',
       closeCode,
     });
-    scheduleRetry(forGeneration, closeCode === 4001 && typeof tokenSource === 'function');
+    scheduleRetry(forGeneration, closeCode === CloseCode.tokenExpired && typeof tokenSource === 'function');
   };
 
   const open = async (): Promise<void> => {

@@ -3,10 +3,13 @@
 import {
   compileConfig,
   diffConfigs,
+  errorBody,
   instanceFacts,
   validateConfig,
   type AppConfig,
   type CompiledApp,
+  type ErrorBody,
+  type ErrorCode,
   type RuleUser,
 } from '@datastore-designer/schema';
 import { DurableObject } from 'cloudflare:workers';
@@ -38,7 +41,7 @@ export interface ResolvedInstance {
 /** An instance that cannot be reached, with the status and reason to answer. */
 export interface RefusedInstance {
   status: number;
-  body: { error: string; code: string };
+  body: ErrorBody;
 }
 
 type InstanceRow = {
@@ -54,9 +57,9 @@ type InstanceRow = {
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 
-const refuse = (status: number, code: string, error: string): RefusedInstance => ({
+const refuse = (status: number, code: ErrorCode, error: string): RefusedInstance => ({
   status,
-  body: { error, code },
+  body: errorBody(code, error),
 });
 
 /** One app's configs and instance registry, or (as DIRECTORY_NAME) the list of apps. */
@@ -137,17 +140,21 @@ export class ControlObject extends DurableObject<Env> {
   ): Promise<ControlAnswer> {
     const result = validateConfig(json);
     if (!result.ok)
-      return { status: 400, body: { error: 'The config has problems.', errors: result.errors } };
+      return {
+        status: 400,
+        body: errorBody('invalid_config', 'The config has problems.', { errors: result.errors }),
+      };
     const live = this.#live();
     if (options.ifMatch !== undefined) {
       const expected = options.ifMatch.replace(/^W\//, '').replaceAll('"', '').trim();
       if (expected !== String(live?.version ?? 0)) {
         return {
           status: 409,
-          body: {
-            error: `The live version is ${live?.version ?? 'none'}, not ${expected}: someone else deployed meanwhile.`,
-            version: live?.version ?? 0,
-          },
+          body: errorBody(
+            'version_conflict',
+            `The live version is ${live?.version ?? 'none'}, not ${expected}: someone else deployed meanwhile.`,
+            { version: live?.version ?? 0 },
+          ),
         };
       }
     }
@@ -158,11 +165,11 @@ export class ControlObject extends DurableObject<Env> {
     if (diff.destructive && !options.force) {
       return {
         status: 409,
-        body: {
-          error:
-            'This deploy removes data (a table or field removed, or a type changed). Deploy with ?force=true to go ahead.',
-          diff,
-        },
+        body: errorBody(
+          'destructive_change',
+          'This deploy removes data (a table or field removed, or a type changed). Deploy with ?force=true to go ahead.',
+          { diff },
+        ),
       };
     }
     return { status: 200, body: { version: await this.#store(app, result.config) } };
@@ -201,7 +208,7 @@ export class ControlObject extends DurableObject<Env> {
   /** The live config and its version. */
   async getConfig(): Promise<ControlAnswer> {
     const live = this.#live();
-    if (!live) return { status: 404, body: { error: 'There is no such app.' } };
+    if (!live) return refuse(404, 'unknown_app', 'There is no such app.');
     return { status: 200, body: { version: live.version, config: live.config } };
   }
 
@@ -212,7 +219,7 @@ export class ControlObject extends DurableObject<Env> {
         'SELECT version, deployed_at FROM versions ORDER BY version DESC',
       )
       .toArray();
-    if (rows.length === 0) return { status: 404, body: { error: 'There is no such app.' } };
+    if (rows.length === 0) return refuse(404, 'unknown_app', 'There is no such app.');
     return {
       status: 200,
       body: {
@@ -227,20 +234,20 @@ export class ControlObject extends DurableObject<Env> {
 
   /** Deploys an earlier version's config again, as a new version (an explicit choice, so never refused as destructive). */
   async rollback(app: string, version: unknown): Promise<ControlAnswer> {
-    if (this.#live() === undefined) return { status: 404, body: { error: 'There is no such app.' } };
+    if (this.#live() === undefined) return refuse(404, 'unknown_app', 'There is no such app.');
     if (typeof version !== 'number' || !Number.isInteger(version)) {
-      return { status: 400, body: { error: 'Send {"version": n} with the version to roll back to.' } };
+      return refuse(400, 'bad_request', 'Send {"version": n} with the version to roll back to.');
     }
     const row = this.ctx.storage.sql
       .exec<{ config: string }>('SELECT config FROM versions WHERE version = ?', version)
       .toArray()[0];
-    if (!row) return { status: 404, body: { error: `There is no version ${version}.` } };
+    if (!row) return refuse(404, 'unknown_version', `There is no version ${version}.`);
     return { status: 200, body: { version: await this.#store(app, JSON.parse(row.config) as AppConfig) } };
   }
 
   /** Deletes the app, its versions and every instance's data. */
   async deleteApp(app: string): Promise<ControlAnswer> {
-    if (this.#live() === undefined) return { status: 404, body: { error: 'There is no such app.' } };
+    if (this.#live() === undefined) return refuse(404, 'unknown_app', 'There is no such app.');
     const rows = this.ctx.storage.sql.exec<InstanceRow>('SELECT * FROM instances').toArray();
     await Promise.allSettled(rows.map((row) => this.#wipe(row)));
     await this.#directory().directorySet(app, null);
@@ -411,14 +418,14 @@ export class ControlObject extends DurableObject<Env> {
     let owner: string;
     if (requester.admin) {
       if (typeof adminOwner !== 'string' || adminOwner === '') {
-        return { status: 400, body: { error: 'As admin, send {"owner": "<user id>"}.' } };
+        return refuse(400, 'bad_request', 'As admin, send {"owner": "<user id>"}.');
       }
       owner = adminOwner;
     } else {
       const user = requester.user as RuleUser;
       const verdict = datastore.createInstance({ user, now: Date.now() });
       if (!verdict.allowed) {
-        return { status: 403, body: { error: `The createInstance rule denies you: ${verdict.reason}` } };
+        return refuse(403, 'create_denied', `The createInstance rule denies you: ${verdict.reason}`);
       }
       owner = user.id;
     }
@@ -433,10 +440,11 @@ export class ControlObject extends DurableObject<Env> {
           )
           .toArray()[0]?.n ?? 0;
       if (count >= max) {
-        return {
-          status: 409,
-          body: { error: `Each user may have at most ${max} instances of "${datastoreId}".` },
-        };
+        return refuse(
+          409,
+          'instance_limit',
+          `Each user may have at most ${max} instances of "${datastoreId}".`,
+        );
       }
     }
     const objectId = this.env.INSTANCE.newUniqueId().toString();
@@ -519,7 +527,7 @@ export class ControlObject extends DurableObject<Env> {
     const row = this.#row(datastoreId, id);
     if (!row) return refuse(404, 'unknown_instance', 'There is no such instance.');
     if (!requester.admin && (row.owner === '' || requester.user?.id !== row.owner)) {
-      return { status: 403, body: { error: 'Only the owner or an admin may delete this instance.' } };
+      return refuse(403, 'manage_denied', 'Only the owner or an admin may delete this instance.');
     }
     await this.#wipe(row);
     return { status: 200, body: { deleted: true } };
@@ -535,10 +543,10 @@ export class ControlObject extends DurableObject<Env> {
     const row = this.#multiRow(datastoreId, id);
     if ('status' in row) return row;
     if (!requester.admin && requester.user?.id !== row.owner) {
-      return { status: 403, body: { error: 'Only the owner or an admin may add members.' } };
+      return refuse(403, 'manage_denied', 'Only the owner or an admin may add members.');
     }
     if (typeof userId !== 'string' || userId === '') {
-      return { status: 400, body: { error: 'Send {"userId": "<user id>"}.' } };
+      return refuse(400, 'bad_request', 'Send {"userId": "<user id>"}.');
     }
     const members = this.#registry(row).members;
     if (!members.includes(userId)) await this.#setMembers(row, [...members, userId]);
@@ -556,14 +564,15 @@ export class ControlObject extends DurableObject<Env> {
     if ('status' in row) return row;
     const requesterId = requester.user?.id;
     if (!requester.admin && requesterId !== row.owner && requesterId !== userId) {
-      return {
-        status: 403,
-        body: { error: 'Only the owner, an admin, or the member themselves may remove a member.' },
-      };
+      return refuse(
+        403,
+        'manage_denied',
+        'Only the owner, an admin, or the member themselves may remove a member.',
+      );
     }
-    if (userId === row.owner) return { status: 409, body: { error: 'The owner cannot be removed.' } };
+    if (userId === row.owner) return refuse(409, 'owner_cannot_leave', 'The owner cannot be removed.');
     const members = this.#registry(row).members;
-    if (!members.includes(userId)) return { status: 404, body: { error: `"${userId}" is not a member.` } };
+    if (!members.includes(userId)) return refuse(404, 'unknown_member', `"${userId}" is not a member.`);
     const remaining = members.filter((member) => member !== userId);
     await this.#setMembers(row, remaining);
     return { status: 200, body: { members: remaining } };
@@ -582,8 +591,7 @@ export class ControlObject extends DurableObject<Env> {
       instance: instanceFacts('multi', row.id, registry),
       now: Date.now(),
     });
-    if (!verdict.allowed)
-      return { status: 403, body: { error: `The join rule denies you: ${verdict.reason}` } };
+    if (!verdict.allowed) return refuse(403, 'join_denied', `The join rule denies you: ${verdict.reason}`);
     if (!registry.members.includes(user.id)) await this.#setMembers(row, [...registry.members, user.id]);
     return { status: 200, body: { members: [...new Set([...registry.members, user.id])] } };
   }

@@ -1,15 +1,15 @@
-// The runtime's HTTP API (CONTRACT.md §3) and sync entry (§4) as a Hono app; objects do the work.
-import { APP_ID_PATTERN, ID_PATTERN, parseConfigText, type RuleUser } from '@datastore-designer/schema';
+// The runtime's HTTP API and sync entry as a Hono app; objects do the work.
+import {
+  APP_ID_PATTERN,
+  errorBody,
+  ID_PATTERN,
+  parseConfigText,
+  readTokenRequest,
+  type RuleUser,
+} from '@datastore-designer/schema';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import {
-  bearerToken,
-  isAdminToken,
-  readTokenClaims,
-  signUserToken,
-  verifyUserToken,
-  type VerifiedUser,
-} from './auth.ts';
+import { bearerToken, isAdminToken, signUserToken, verifyUserToken, type VerifiedUser } from './auth.ts';
 import { DIRECTORY_NAME, type ControlAnswer, type Requester } from './control-object.ts';
 import { CONNECT_HEADER, type ConnectFacts, type InstanceFacts } from './instance-facts.ts';
 import type { DataAnswer } from './instance-object.ts';
@@ -38,18 +38,22 @@ const readJson = async (
   options: { config?: boolean } = {},
 ): Promise<{ value: unknown } | Response> => {
   const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > maxBytes) return c.json({ error: `The body is larger than ${maxBytes} bytes.` }, 413);
+  if (declared > maxBytes)
+    return c.json(errorBody('too_large', `The body is larger than ${maxBytes} bytes.`), 413);
   const text = await c.req.text();
   if (new TextEncoder().encode(text).length > maxBytes) {
-    return c.json({ error: `The body is larger than ${maxBytes} bytes.` }, 413);
+    return c.json(errorBody('too_large', `The body is larger than ${maxBytes} bytes.`), 413);
   }
   try {
     return { value: JSON.parse(text) as unknown };
   } catch {
     if (options.config) {
-      return c.json({ error: 'The config is not valid JSON.', errors: parseConfigText(text).errors }, 400);
+      return c.json(
+        errorBody('invalid_json', 'The config is not valid JSON.', { errors: parseConfigText(text).errors }),
+        400,
+      );
     }
-    return c.json({ error: 'The body is not valid JSON.' }, 400);
+    return c.json(errorBody('invalid_json', 'The body is not valid JSON.'), 400);
   }
 };
 
@@ -59,7 +63,7 @@ export const adminOnly = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   if (!isAdminToken(token, c.env)) {
     const error = 'This call needs the admin token: Authorization: Bearer <ADMIN_TOKEN>.';
     const user = token === undefined ? undefined : await verifyUserToken(token, c.env, c.req.param('app'));
-    return c.json({ error }, user?.ok ? 403 : 401);
+    return c.json(errorBody('admin_required', error), user?.ok ? 403 : 401);
   }
   c.set('requester', { admin: true });
   await next();
@@ -72,9 +76,11 @@ export const userOrAdmin = (): MiddlewareHandler<AppEnv> => async (c, next) => {
     c.set('requester', { admin: true });
     return next();
   }
-  if (token === undefined) return c.json({ error: 'Sign in: send Authorization: Bearer <user token>.' }, 401);
+  if (token === undefined) {
+    return c.json(errorBody('token_required', 'Sign in: send Authorization: Bearer <user token>.'), 401);
+  }
   const check = await verifyUserToken(token, c.env, c.req.param('app'));
-  if (!check.ok) return c.json({ error: check.error }, 401);
+  if (!check.ok) return c.json(errorBody('invalid_token', check.error), 401);
   c.set('requester', { admin: false, user: check.verified.user });
   c.set('verified', check.verified);
   await next();
@@ -90,17 +96,17 @@ const validIds = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   if (app !== undefined && !APP_ID_PATTERN.test(app)) {
     if (c.req.method === 'PUT' && /^\/api\/apps\/[^/]+\/config$/.test(c.req.path)) {
       return c.json(
-        {
-          error: `"${app}" cannot be an app id: use 1 to 63 lowercase letters, digits and hyphens, starting with a letter.`,
-          code: 'invalid_app_id',
-        },
+        errorBody(
+          'invalid_app_id',
+          `"${app}" cannot be an app id: use 1 to 63 lowercase letters, digits and hyphens, starting with a letter.`,
+        ),
         400,
       );
     }
-    return c.json({ error: 'There is no such app.', code: 'unknown_app' }, 404);
+    return c.json(errorBody('unknown_app', 'There is no such app.'), 404);
   }
   if (datastore !== undefined && !ID_PATTERN.test(datastore)) {
-    return c.json({ error: 'There is no such datastore.', code: 'unknown_datastore' }, 404);
+    return c.json(errorBody('unknown_datastore', 'There is no such datastore.'), 404);
   }
   await next();
 };
@@ -134,11 +140,11 @@ export const createHttpApp = () => {
   app.get('/api/health', (c) => c.json({ ok: true }));
 
   app.post('/api/dev/token', async (c) => {
-    if (c.env.DEV_MODE !== 'true') return c.json({ error: 'Not found.' }, 404);
+    if (c.env.DEV_MODE !== 'true') return c.json(errorBody('unknown_route', 'Not found.'), 404);
     const body = await readJson(c, 64 * 1024);
     if (body instanceof Response) return body;
-    const claims = readTokenClaims(body.value);
-    if (typeof claims === 'string') return c.json({ error: claims }, 400);
+    const claims = readTokenRequest(body.value);
+    if (typeof claims === 'string') return c.json(errorBody('bad_request', claims), 400);
     return c.json({ token: await signUserToken(c.env, claims, { ttlSeconds: DEV_TOKEN_TTL_SECONDS }) });
   });
 
@@ -176,12 +182,15 @@ export const createHttpApp = () => {
   app.post('/api/apps/:app/tokens', adminOnly(), async (c) => {
     const body = await readJson(c, 64 * 1024);
     if (body instanceof Response) return body;
-    const claims = readTokenClaims(body.value);
-    if (typeof claims === 'string') return c.json({ error: claims }, 400);
+    const claims = readTokenRequest(body.value);
+    if (typeof claims === 'string') return c.json(errorBody('bad_request', claims), 400);
     const ttl = (body.value as { ttlSeconds?: unknown }).ttlSeconds;
     if (ttl !== undefined && (typeof ttl !== 'number' || !(ttl >= 1) || ttl > MAX_APP_TOKEN_TTL_SECONDS)) {
       return c.json(
-        { error: `"ttlSeconds" must be a number of seconds between 1 and ${MAX_APP_TOKEN_TTL_SECONDS}.` },
+        errorBody(
+          'bad_request',
+          `"ttlSeconds" must be a number of seconds between 1 and ${MAX_APP_TOKEN_TTL_SECONDS}.`,
+        ),
         400,
       );
     }
@@ -256,7 +265,12 @@ export const createHttpApp = () => {
   );
   app.post(`${instances}/:id/join`, userOrAdmin(), async (c) => {
     const user = c.get('requester').user;
-    if (!user) return c.json({ error: 'Joining needs a user token: the admin adds members instead.' }, 400);
+    if (!user) {
+      return c.json(
+        errorBody('bad_request', 'Joining needs a user token: the admin adds members instead.'),
+        400,
+      );
+    }
     return answer(
       c,
       await control(c.env, c.req.param('app')).join(c.req.param('ds'), c.req.param('id'), user),
@@ -312,7 +326,7 @@ export const createHttpApp = () => {
     let expiresAt = 0;
     if (token !== undefined && token !== '') {
       const check = await verifyUserToken(token, c.env, appId);
-      if (!check.ok) return c.json({ error: check.error, code: 'invalid_token' }, 401);
+      if (!check.ok) return c.json(errorBody('invalid_token', check.error), 401);
       user = check.verified.user;
       expiresAt = check.verified.expiresAt;
     }
@@ -324,10 +338,7 @@ export const createHttpApp = () => {
     );
     if (!('objectId' in resolved)) return c.json(resolved.body, resolved.status as 404);
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-      return c.json(
-        { error: 'Allowed: connect with a WebSocket upgrade to sync.', code: 'upgrade_required' },
-        426,
-      );
+      return c.json(errorBody('upgrade_required', 'Allowed: connect with a WebSocket upgrade to sync.'), 426);
     }
     const connect: ConnectFacts = {
       facts: resolved.facts,
@@ -340,13 +351,13 @@ export const createHttpApp = () => {
     return stub.fetch(new Request(c.req.raw.url, { headers }));
   });
 
-  app.all('/api/*', (c) => c.json({ error: 'There is no such API route.' }, 404));
+  app.all('/api/*', (c) => c.json(errorBody('unknown_route', 'There is no such API route.'), 404));
   app.all('/sync/*', (c) =>
-    c.json({ error: 'A sync URL is /sync/<app>/<datastore>/<instance>.', code: 'unknown_route' }, 404),
+    c.json(errorBody('unknown_route', 'A sync URL is /sync/<app>/<datastore>/<instance>.'), 404),
   );
   app.onError((error, c) => {
     console.error(error);
-    return c.json({ error: 'The runtime failed to handle this request.' }, 500);
+    return c.json(errorBody('internal_error', 'The runtime failed to handle this request.'), 500);
   });
   return app;
 };

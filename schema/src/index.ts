@@ -7,7 +7,6 @@ export { type ConfigProblem, PROBLEM_CODES, type ProblemCode, toPointer } from '
 export { parseConfigText, validateConfig, type ValidationResult } from './validate-config.ts';
 export { generateConfigJsonSchema } from './json-schema.ts';
 export {
-  ANONYMOUS_USER,
   instanceFacts,
   type RuleContext,
   type RuleInstance,
@@ -30,6 +29,13 @@ export {
   judgeRowChange,
   type RowJudgement,
 } from './compile-config.ts';
+export {
+  judgeValueWrite,
+  judgeWrite,
+  type WriteContext,
+  type WriteVerdict,
+  writeOperation,
+} from './write-judgement.ts';
 export {
   applyDefaults,
   isCellValue,
@@ -65,6 +71,23 @@ export {
   stepWords,
 } from './scenario-words.ts';
 export { coverageGap, type RuleCoverage, runTests, type TestRun } from './scenario-runner.ts';
+export { type ErrorBody, type ErrorCode, ERROR_CODES, errorBody } from './error-codes.ts';
+export {
+  CLOSE_MEANINGS,
+  CloseCode,
+  type CloseCodeNumber,
+  type CloseMeaning,
+  closeMeaning,
+} from './close-codes.ts';
+export {
+  decodeRejectionNotice,
+  encodeRejectionNotice,
+  type RejectedOperation,
+  REJECTION_RULES,
+  type RejectionNotice,
+  type RejectionRule,
+} from './rejection-notice.ts';
+export { readTokenRequest, type TokenClaims, type TokenRequest } from './token-claims.ts';
 
 /** The committed JSON Schema of the config, for editors (`"$schema"`) and the designer's JSON view. */
 export const configJsonSchema: Record<string, unknown> = configJsonSchemaFile;

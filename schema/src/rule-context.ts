@@ -26,9 +26,6 @@ export interface RuleContext {
   now: number;
 }
 
-/** The user of a socket or request without a token. */
-export const ANONYMOUS_USER: RuleUser = Object.freeze({ id: '', roles: [], tenant: '' }) as RuleUser;
-
 /** Turns verified token claims into the rule user of CONTRACT.md §2 (`roles` `[]` unless a list of strings). */
 export const userFromClaims = (claims: Record<string, unknown>): RuleUser => {
   const { sub, roles, tenant } = claims;

@@ -76,6 +76,7 @@ describe('configs', () => {
       headers: { 'if-match': '7' },
     });
     expect(stale.status).toBe(409);
+    expect(stale.body).toMatchObject({ code: 'version_conflict', version: 1 });
     const fresh = await api(runtime, 'PUT', '/api/apps/cfg/config', {
       body: base,
       headers: { 'if-match': '1' },
@@ -84,10 +85,14 @@ describe('configs', () => {
 
     const removed = structuredClone(base);
     delete removed.datastores.board?.tables.notes?.fields.author;
-    const refused = await api<{ diff: { destructive: boolean } }>(runtime, 'PUT', '/api/apps/cfg/config', {
-      body: removed,
-    });
+    const refused = await api<{ code: string; diff: { destructive: boolean } }>(
+      runtime,
+      'PUT',
+      '/api/apps/cfg/config',
+      { body: removed },
+    );
     expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('destructive_change');
     expect(refused.body.diff.destructive).toBe(true);
     const forced = await api(runtime, 'PUT', '/api/apps/cfg/config?force=true', { body: removed });
     expect(forced.body).toEqual({ version: 3 });
