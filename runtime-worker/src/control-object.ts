@@ -1,12 +1,19 @@
 // The control Durable Object, one per app: its deployed configs (versioned) and the registry of its instances
 // and their members. One extra object of the same class, named DIRECTORY_NAME, lists the apps.
 import {
+  addressInstance,
   compileConfig,
   diffConfigs,
   errorBody,
   instanceFacts,
+  mayConnect,
+  mayCreateInstance,
+  mayJoin,
+  mayManage,
   validateConfig,
+  type AccessRefusal,
   type AppConfig,
+  type Caller,
   type CompiledApp,
   type ErrorBody,
   type ErrorCode,
@@ -26,10 +33,7 @@ export interface ControlAnswer {
 }
 
 /** Who is asking: the admin, or a verified user (or nobody, on a socket without a token). */
-export interface Requester {
-  admin: boolean;
-  user?: RuleUser;
-}
+export type Requester = Caller;
 
 /** A resolved instance: the object to reach and the facts to give it. */
 export interface ResolvedInstance {
@@ -61,6 +65,10 @@ const refuse = (status: number, code: ErrorCode, error: string): RefusedInstance
   status,
   body: errorBody(code, error),
 });
+
+/** The answer for a refused access decision. */
+const refusal = (decision: AccessRefusal): RefusedInstance =>
+  refuse(decision.status, decision.code, decision.reason);
 
 /** One app's configs and instance registry, or (as DIRECTORY_NAME) the list of apps. */
 export class ControlObject extends DurableObject<Env> {
@@ -310,37 +318,9 @@ export class ControlObject extends DurableObject<Env> {
       return refuse(404, 'unknown_datastore', `There is no datastore "${datastoreId}" in this app.`);
     const kind = datastore.config.instances;
     const user = requester.user;
-    let key: string;
-    if (purpose === 'data') {
-      if (kind === 'single' && param !== 'main') {
-        return refuse(404, 'unknown_instance', 'This datastore has one instance, named "main".');
-      }
-      key = param;
-    } else if (kind === 'single') {
-      if (param !== 'main')
-        return refuse(404, 'unknown_instance', 'This datastore has one instance, named "main".');
-      key = 'main';
-    } else if (kind === 'perUser') {
-      if (param !== 'me')
-        return refuse(404, 'unknown_instance', 'Each user has one instance here: connect to "me".');
-      if (!user) return refuse(401, 'token_required', 'Sign in: each user has their own instance here.');
-      key = user.id;
-    } else if (kind === 'perTenant') {
-      if (param !== 'tenant') {
-        return refuse(
-          404,
-          'unknown_instance',
-          'Each organisation has one instance here: connect to "tenant".',
-        );
-      }
-      if (!user)
-        return refuse(401, 'token_required', 'Sign in: each organisation has its own instance here.');
-      if (user.tenant === '') return refuse(403, 'no_tenant', 'Your token names no tenant (organisation).');
-      key = user.tenant;
-    } else {
-      key = param;
-    }
-    if (key === '') return refuse(404, 'unknown_instance', 'There is no such instance.');
+    const address = addressInstance(kind, param, user, purpose);
+    if (!('key' in address)) return refusal(address);
+    const key = address.key;
     let row = this.#row(datastoreId, key);
     if (!row) {
       if (kind === 'multi') {
@@ -369,20 +349,8 @@ export class ControlObject extends DurableObject<Env> {
     }
     const facts = this.#factsFor(row) as InstanceFacts;
     if (purpose === 'connect') {
-      const ruleUser = user ?? { id: '', roles: [], tenant: '' };
-      const instance = instanceFacts(kind, key, facts.registry);
-      const verdict = datastore.connect({ user: ruleUser, instance, now: Date.now() });
-      const member = kind !== 'multi' || instance.members.includes(ruleUser.id);
-      if (!verdict.allowed || !member) {
-        if (!user) return refuse(401, 'token_required', 'Sign in to open this instance.');
-        return refuse(
-          403,
-          member ? 'connect_denied' : 'not_a_member',
-          member
-            ? `The connect rule denies you: ${verdict.reason}`
-            : 'You are not a member of this instance.',
-        );
-      }
+      const decision = mayConnect(datastore, user, instanceFacts(kind, key, facts.registry), Date.now());
+      if (!decision.allowed) return refusal(decision);
       this.ctx.storage.sql.exec(
         'UPDATE instances SET last_opened_at = ? WHERE datastore = ? AND id = ?',
         Date.now(),
@@ -415,19 +383,11 @@ export class ControlObject extends DurableObject<Env> {
     if ('status' in multi) return multi;
     const datastore = ownEntry(multi.compiled.datastores, datastoreId);
     if (!datastore) return refuse(404, 'unknown_datastore', 'There is no such datastore.');
-    let owner: string;
-    if (requester.admin) {
-      if (typeof adminOwner !== 'string' || adminOwner === '') {
-        return refuse(400, 'bad_request', 'As admin, send {"owner": "<user id>"}.');
-      }
-      owner = adminOwner;
-    } else {
-      const user = requester.user as RuleUser;
-      const verdict = datastore.createInstance({ user, now: Date.now() });
-      if (!verdict.allowed) {
-        return refuse(403, 'create_denied', `The createInstance rule denies you: ${verdict.reason}`);
-      }
-      owner = user.id;
+    const decision = mayCreateInstance(datastore, requester, Date.now());
+    if (!decision.allowed) return refusal(decision);
+    const owner = requester.admin ? adminOwner : requester.user?.id;
+    if (typeof owner !== 'string' || owner === '') {
+      return refuse(400, 'bad_request', 'As admin, send {"owner": "<user id>"}.');
     }
     const max = datastore.config.maxInstancesPerUser;
     if (max !== undefined) {
@@ -526,9 +486,8 @@ export class ControlObject extends DurableObject<Env> {
     }
     const row = this.#row(datastoreId, id);
     if (!row) return refuse(404, 'unknown_instance', 'There is no such instance.');
-    if (!requester.admin && (row.owner === '' || requester.user?.id !== row.owner)) {
-      return refuse(403, 'manage_denied', 'Only the owner or an admin may delete this instance.');
-    }
+    const decision = mayManage({ kind: 'deleteInstance' }, requester, row.owner);
+    if (!decision.allowed) return refusal(decision);
     await this.#wipe(row);
     return { status: 200, body: { deleted: true } };
   }
@@ -542,9 +501,8 @@ export class ControlObject extends DurableObject<Env> {
   ): Promise<ControlAnswer> {
     const row = this.#multiRow(datastoreId, id);
     if ('status' in row) return row;
-    if (!requester.admin && requester.user?.id !== row.owner) {
-      return refuse(403, 'manage_denied', 'Only the owner or an admin may add members.');
-    }
+    const decision = mayManage({ kind: 'addMember' }, requester, row.owner);
+    if (!decision.allowed) return refusal(decision);
     if (typeof userId !== 'string' || userId === '') {
       return refuse(400, 'bad_request', 'Send {"userId": "<user id>"}.');
     }
@@ -562,15 +520,8 @@ export class ControlObject extends DurableObject<Env> {
   ): Promise<ControlAnswer> {
     const row = this.#multiRow(datastoreId, id);
     if ('status' in row) return row;
-    const requesterId = requester.user?.id;
-    if (!requester.admin && requesterId !== row.owner && requesterId !== userId) {
-      return refuse(
-        403,
-        'manage_denied',
-        'Only the owner, an admin, or the member themselves may remove a member.',
-      );
-    }
-    if (userId === row.owner) return refuse(409, 'owner_cannot_leave', 'The owner cannot be removed.');
+    const decision = mayManage({ kind: 'removeMember', member: userId }, requester, row.owner);
+    if (!decision.allowed) return refusal(decision);
     const members = this.#registry(row).members;
     if (!members.includes(userId)) return refuse(404, 'unknown_member', `"${userId}" is not a member.`);
     const remaining = members.filter((member) => member !== userId);
@@ -579,21 +530,19 @@ export class ControlObject extends DurableObject<Env> {
   }
 
   /** Adds the caller as a member when the `join` rule allows it ("anyone with the link"). */
-  async join(datastoreId: string, id: string, user: RuleUser): Promise<ControlAnswer> {
+  async join(datastoreId: string, id: string, user: RuleUser | undefined): Promise<ControlAnswer> {
     const row = this.#multiRow(datastoreId, id);
     if ('status' in row) return row;
     const compiled = this.#app();
     const datastore = compiled && ownEntry(compiled.app.datastores, datastoreId);
     if (!datastore) return refuse(404, 'unknown_datastore', 'There is no such datastore.');
     const registry = this.#registry(row);
-    const verdict = datastore.join({
-      user,
-      instance: instanceFacts('multi', row.id, registry),
-      now: Date.now(),
-    });
-    if (!verdict.allowed) return refuse(403, 'join_denied', `The join rule denies you: ${verdict.reason}`);
-    if (!registry.members.includes(user.id)) await this.#setMembers(row, [...registry.members, user.id]);
-    return { status: 200, body: { members: [...new Set([...registry.members, user.id])] } };
+    const decision = mayJoin(datastore, user, instanceFacts('multi', row.id, registry), Date.now());
+    if (!decision.allowed) return refusal(decision);
+    // An allowed join always has a user.
+    const joiner = user?.id ?? '';
+    if (!registry.members.includes(joiner)) await this.#setMembers(row, [...registry.members, joiner]);
+    return { status: 200, body: { members: [...new Set([...registry.members, joiner])] } };
   }
 
   // --- idle clean-up

@@ -71,6 +71,18 @@ export {
   stepWords,
 } from './scenario-words.ts';
 export { coverageGap, type RuleCoverage, runTests, type TestRun } from './scenario-runner.ts';
+export {
+  type AccessDecision,
+  type AccessRefusal,
+  addressInstance,
+  type Caller,
+  type InstanceAddress,
+  type ManageAction,
+  mayConnect,
+  mayCreateInstance,
+  mayJoin,
+  mayManage,
+} from './access-decisions.ts';
 export { type ErrorBody, type ErrorCode, ERROR_CODES, errorBody } from './error-codes.ts';
 export {
   CLOSE_MEANINGS,
