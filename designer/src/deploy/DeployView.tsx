@@ -16,13 +16,16 @@ import {
   type VersionInfo,
 } from '../model/runtime-client.ts';
 import { InstancesView } from './InstancesView.tsx';
+import { TestResults } from '../tests/TestResults.tsx';
+import { useTestRun } from '../tests/useTestRun.ts';
 
 type Status =
   | { kind: 'idle' }
   | { kind: 'busy'; text: string }
   | { kind: 'done'; text: string }
   | { kind: 'error'; text: string }
-  | { kind: 'confirm'; text: string };
+  | { kind: 'confirm'; text: string }
+  | { kind: 'confirmTests'; text: string };
 
 /** JSON with object keys sorted, so configs compare by content whatever order the runtime keeps keys in. */
 const canonical = (value: unknown): string =>
@@ -39,6 +42,8 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
   const config = useDesigner((s) => s.config);
   const { setView, setServerProblems } = useDesigner((s) => s);
   const problems = useProblems();
+  const testRun = useTestRun();
+  const failedTests = testRun.kind === 'ran' ? testRun.run.failed : 0;
   const [connection, setConnection] = useState<RuntimeConnection>(loadConnection);
   // The box holds what is typed; calls use the saved app id, fixed up when the box is left.
   const app = useDesigner((s) => s.app);
@@ -205,7 +210,14 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
                 type="button"
                 className="primary"
                 disabled={status.kind === 'busy' || loadError !== undefined || sameAsLive}
-                onClick={() => void deploy(false)}
+                onClick={() =>
+                  failedTests > 0
+                    ? setStatus({
+                        kind: 'confirmTests',
+                        text: `${failedTests} ${failedTests === 1 ? 'test fails' : 'tests fail'} on this draft: people could do what a test says they cannot, or be stopped from what they should do. Deploy anyway?`,
+                      })
+                    : void deploy(false)
+                }
               >
                 Deploy
               </button>
@@ -225,6 +237,16 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
                 </button>
               </div>
             )}
+            {status.kind === 'confirmTests' && (
+              <div className="button-row">
+                <button type="button" className="danger" onClick={() => void deploy(false)}>
+                  Deploy with failing tests
+                </button>
+                <button type="button" className="ghost" onClick={() => setStatus({ kind: 'idle' })}>
+                  Cancel
+                </button>
+              </div>
+            )}
             {status.kind === 'error' && problems.length > 0 && (
               <button type="button" onClick={() => setView('design')}>
                 Show the problems
@@ -233,6 +255,8 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
           </div>
         )}
       </section>
+
+      {testRun.kind === 'ran' && testRun.run.scenarios.length > 0 && <TestResults run={testRun.run} />}
 
       <section className="card">
         <h2>Versions</h2>

@@ -1,0 +1,44 @@
+// Edits of a config's scenarios the Tests panel makes: rename, reorder and delete steps, flip an expectation.
+import type { AppConfig, ScenarioStep } from '@datastore-designer/schema';
+
+const stepsOf = (config: AppConfig, scenario: number): ScenarioStep[] | undefined =>
+  config.tests?.[scenario]?.steps;
+
+/** Gives a scenario a new name (blank names are ignored: a scenario always has one). */
+export const renameScenario = (config: AppConfig, scenario: number, name: string): void => {
+  const target = config.tests?.[scenario];
+  if (target && name.trim() !== '') target.name = name.trim();
+};
+
+/** Removes a scenario. */
+export const deleteScenario = (config: AppConfig, scenario: number): void => {
+  config.tests?.splice(scenario, 1);
+  if (config.tests?.length === 0) delete config.tests;
+};
+
+/** Moves a step one place up (-1) or down (+1); a move past either end does nothing. */
+export const moveStep = (config: AppConfig, scenario: number, step: number, by: -1 | 1): void => {
+  const steps = stepsOf(config, scenario);
+  const to = step + by;
+  if (!steps || to < 0 || to >= steps.length) return;
+  const [moved] = steps.splice(step, 1);
+  if (moved) steps.splice(to, 0, moved);
+};
+
+/** Removes a step. */
+export const deleteStep = (config: AppConfig, scenario: number, step: number): void => {
+  stepsOf(config, scenario)?.splice(step, 1);
+};
+
+/** Turns what a step expects around: accepted becomes refused, refused (by any rule) accepted; sees steps stay. */
+export const flipExpectation = (config: AppConfig, scenario: number, step: number): void => {
+  const target = stepsOf(config, scenario)?.[step];
+  if (!target || 'sees' in target) return;
+  if ('connect' in target) {
+    target.connect = target.connect === 'accepted' ? 'refused' : 'accepted';
+    return;
+  }
+  const expected = target.expect ?? 'accepted';
+  if (expected === 'accepted') target.expect = 'refused';
+  else delete target.expect;
+};

@@ -1,0 +1,155 @@
+// The designer's Tests panel in Chromium: a template's scenarios pass, a changed rule makes one fail at the right
+// step with the rule that decided, and a person edits the scenario with the keyboard until it passes again.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { AppConfig } from '@datastore-designer/schema';
+import { startRuntime, type Runtime } from '../../support/runtime.ts';
+import {
+  assertDesignerBuilt,
+  designerDist,
+  launchChromium,
+  openDesigner,
+  type DesignerPage,
+} from '../support/designer-browser.ts';
+
+const docs = resolve(fileURLToPath(new URL('../../../docs', import.meta.url)));
+
+let runtime: Runtime;
+let browser: Browser;
+let designer: DesignerPage;
+let page: Page;
+
+const savedDraft = async (): Promise<AppConfig> =>
+  page.evaluate(() => {
+    const id = /#\/project\/(.+)$/.exec(location.hash)?.[1];
+    return JSON.parse(localStorage.getItem(`datastore-designer.draft.${id}`) ?? 'null');
+  });
+
+const summary = () => page.getByTestId('tests-summary').textContent();
+const scenario = (name: string) => page.getByTestId('scenario').filter({ hasText: name });
+
+/** Moves the keyboard focus to a button and presses it, as a person tabbing through the panel does. */
+const pressButton = async (name: string, within = page.getByTestId('tests')): Promise<void> => {
+  await within.getByRole('button', { name, exact: true }).focus();
+  await page.keyboard.press('Enter');
+};
+
+describe('the Tests panel in Chromium', () => {
+  beforeAll(async () => {
+    assertDesignerBuilt();
+    runtime = await startRuntime({ assetsDir: designerDist });
+    browser = await launchChromium();
+    designer = await openDesigner(browser, `${runtime.url}/`);
+    page = designer.page;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.stop();
+  });
+
+  it('runs the template’s scenarios at once: all green, with the rules’ coverage', async () => {
+    await page.getByRole('heading', { name: 'Start a new project' }).waitFor();
+    await page.click('[data-template="todo"]');
+    await page.locator('.react-flow__node[data-id="todos"]').waitFor();
+    await expect.poll(summary).toContain('3 passed, 0 failed');
+    expect(await page.locator('.test-scenario.pass').count()).toBe(3);
+    await expect
+      .poll(() => page.getByTestId('coverage').textContent())
+      .toContain('who can add rows in lists: never tested');
+  });
+
+  it('a changed rule makes a scenario fail at its step, saying what happened and which rule decided', async () => {
+    await page.locator('.react-flow__node[data-id="todos"] .table-node-header').click();
+    const update = page.locator('.rule[data-rule="update"]');
+    await update.getByLabel('Who: who can change rows').selectOption('role');
+    await update.getByLabel('Role').focus();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('editor');
+    await expect.poll(() => update.locator('code').textContent()).toBe("'editor' in user.roles");
+    await expect.poll(summary).toContain('2 passed, 1 failed');
+    const failing = scenario('Anyone signed in ticks a to-do');
+    await expect.poll(() => failing.locator('.test-failed-at').textContent()).toBe('fails at step 2');
+    // The red scenario opened by itself at its failing step.
+    const step = failing.locator('.test-step.fail').first();
+    expect(await step.getAttribute('data-step')).toBe('2');
+    expect(await step.locator('.test-step-sentence').textContent()).toBe(
+      'bob sets todos › t1 › done — expected: accepted',
+    );
+    expect(await step.locator('.test-step-instead').textContent()).toMatch(
+      /^What happened instead: it was refused by who can change rows: /,
+    );
+    expect(await step.locator('.test-step-rule').textContent()).toBe(
+      'Decided by who can change rows in todos',
+    );
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.getByTestId('tests').screenshot({ path: resolve(docs, 'designer-tests.png') });
+    await page.screenshot({ path: resolve(docs, 'designer-tests-full.png') });
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.screenshot({ path: resolve(docs, 'designer-tests-small.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
+
+    // Following the rule's link selects it in the side panel.
+    await step.getByRole('button', { name: 'who can change rows in todos' }).click();
+    await page.locator('.rule.highlighted[data-rule="update"]').waitFor();
+  });
+
+  it('flips, deletes, reorders and renames with the keyboard, and the draft keeps each edit', async () => {
+    const failing = scenario('Anyone signed in ticks a to-do');
+    await pressButton('Flip what step 2 expects', failing);
+    await expect.poll(() => failing.locator('.test-failed-at').textContent()).toBe('fails at step 3');
+    await expect
+      .poll(async () => (await savedDraft()).tests?.[0]?.steps[1])
+      .toMatchObject({ expect: 'refused' });
+
+    await pressButton('Delete step 3', failing);
+    await expect.poll(summary).toContain('3 passed, 0 failed');
+    await expect.poll(async () => (await savedDraft()).tests?.[0]?.steps.length).toBe(5);
+
+    // A passing scenario stays closed until opened.
+    const second = scenario('Nobody adds a to-do');
+    await second.locator('.test-scenario-toggle').focus();
+    await page.keyboard.press('Enter');
+    await pressButton('Move step 4 up', second);
+    await expect
+      .poll(async () => (await savedDraft()).tests?.[1]?.steps.map((s) => ('delete' in s ? 'delete' : 'set')))
+      .toEqual(['set', 'set', 'delete', 'set']);
+    await expect.poll(summary).toContain('2 passed, 1 failed');
+    await pressButton('Move step 3 down', second);
+    await expect.poll(summary).toContain('3 passed, 0 failed');
+
+    await pressButton('Rename', second);
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('Bob cannot forge an author');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await savedDraft()).tests?.[1]?.name).toBe('Bob cannot forge an author');
+    expect(designer.errors).toEqual([]);
+  });
+
+  it('the Deploy tab shows the results and asks before deploying with a failing test', async () => {
+    const first = scenario('Anyone signed in ticks a to-do');
+    await first.locator('.test-scenario-toggle').focus();
+    await page.keyboard.press('Enter');
+    await pressButton('Flip what step 2 expects', first);
+    await expect.poll(summary).toContain('2 passed, 1 failed');
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Deploy' }).click();
+    const results = page.getByTestId('deploy-tests');
+    await expect.poll(() => results.textContent()).toContain('2 passed, 1 failed');
+    expect(await results.textContent()).toContain('FAIL Anyone signed in ticks a to-do');
+    await expect
+      .poll(() => page.getByTestId('live-version').textContent(), { timeout: 15_000 })
+      .toContain('Not deployed yet');
+    await page.locator('.deploy').getByRole('button', { name: 'Deploy', exact: true }).click();
+    await expect.poll(() => page.getByTestId('deploy-status').textContent()).toContain('1 test fails');
+    const none = await fetch(`${runtime.url}/api/apps`, {
+      headers: { authorization: `Bearer ${runtime.adminToken}` },
+    });
+    expect(((await none.json()) as { apps: unknown[] }).apps).toEqual([]);
+    await page.getByRole('button', { name: 'Deploy with failing tests' }).click();
+    await expect
+      .poll(() => page.getByTestId('deploy-status').textContent(), { timeout: 15_000 })
+      .toContain('version 1');
+  });
+});
