@@ -131,7 +131,7 @@ export const createHttpApp = () => {
   app.use('/api/apps/:app/datastores/:ds/*', validIds());
   app.use('/sync/:app/:ds/*', validIds());
 
-  app.get('/api/health', (c) => c.json({ ok: true }));
+  app.get('/api/health', (c) => c.json({ ok: true, now: Date.now() }));
 
   app.post('/api/dev/token', async (c) => {
     if (c.env.DEV_MODE !== 'true') return c.json({ error: 'Not found.' }, 404);
