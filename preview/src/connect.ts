@@ -1,43 +1,47 @@
-// connect(): one synced TinyBase MergeableStore for one datastore instance, with status, rejections and offline care.
-import { CloseCode, type AppConfig } from '@datastore-designer/schema';
+// connect(): one synced TinyBase MergeableStore for one datastore instance, with status, rejections and offline
+// care. It wires the parts: the socket's state machine, the token and user session, the server clock, the link.
+import type { AppConfig } from '@datastore-designer/schema';
 import { createMergeableStore, type MergeableStore } from 'tinybase';
-import type { AnyPersister } from 'tinybase/persisters';
-import { createWsSynchronizer, type WsSynchronizer } from 'tinybase/synchronizers/synchronizer-ws-client';
 import type {
   MergeableStore as TypedMergeableStore,
   NoTablesSchema,
   OptionalTablesSchema,
 } from 'tinybase/with-schemas';
+import { ListenerSet } from './listener-set.ts';
 import { defaultPersister, type PersisterFactory } from './local-persister.ts';
-import {
-  NoticeFilteringSocket,
-  type WebSocketConstructor,
-  type WebSocketLike,
-} from './notice-filtering-socket.ts';
-import { guardReadOnly, type ReadOnlyGuard } from './read-only-guard.ts';
+import type { WebSocketConstructor } from './notice-filtering-socket.ts';
+import { guardReadOnly } from './read-only-guard.ts';
 import type { Rejection } from './rejection-notice.ts';
-import { readRefusal, closeRefusal, type Refusal } from './refusal.ts';
+import { readUpgradeFailure, type FetchLike } from './refusal.ts';
+import { createServerClock } from './server-clock.ts';
+import { SocketLifecycle, type LifecycleState } from './socket-lifecycle.ts';
+import { openSyncLink } from './sync-link.ts';
 import { tokenSubject } from './token-claims.ts';
-import { traceMessage, type TraceEvent } from './wire-trace.ts';
+import { TokenKeeper, type TokenSource } from './token-source.ts';
+import { UserSession } from './user-session.ts';
+import type { TraceEvent } from './wire-trace.ts';
+
+export type { TokenSource } from './token-source.ts';
+export type { FetchLike } from './refusal.ts';
 
 /** Where a connection stands: opening, synced and live, cut off (it retries), or refused (it does not retry). */
 export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'refused';
 
-/** The status with its explanation in plain words and, when refused, the runtime's short code. */
+/** The status with its explanation in plain words and, when refused, a short code. */
 export interface StatusDetail {
   status: ConnectionStatus;
   /** Why, in plain words; '' when online. */
   reason: string;
-  /** The runtime's error code (`connect_denied`, `unknown_instance`…) or `access_withdrawn`/`instance_deleted` for 4003/4004. */
+  /**
+   * The runtime's short code (`invalid_token`, `connect_denied`…), or `access_withdrawn`/`instance_deleted`
+   * for 4003/4004, `token_expired` for a fixed token that expired, `origin_not_allowed` when CORS hides why.
+   */
   code?: string;
   /** The HTTP status of the refused upgrade (401, 403, 404). */
   httpStatus?: number;
   /** The close code of the last socket, when it closed. */
   closeCode?: number;
 }
-
-/** A user token, or a function that returns a fresh one; it is called again before every reconnect. */
-export type TokenSource = string | (() => string | Promise<string>);
 
 /** What `connect` needs: where the runtime is, which instance, who the user is, and optional plumbing. */
 export interface ConnectOptions {
@@ -55,8 +59,8 @@ export interface ConnectOptions {
   readOnly?: boolean;
   /** The WebSocket class: the browser's by default; pass `ws`'s in Node 20. */
   WebSocket?: WebSocketConstructor;
-  /** The fetch function used to read why a connection was refused (the global one by default). */
-  fetch?: typeof fetch;
+  /** The fetch function used to read the runtime's clock and why a connection was refused (the global one). */
+  fetch?: FetchLike;
   /**
    * Makes the local persister that keeps offline edits across reloads, or `false` for none. By default
    * IndexedDB (or localStorage) in browsers and none in Node.
@@ -66,6 +70,8 @@ export interface ConnectOptions {
   backoff?: { initialMs?: number; maxMs?: number };
   /** Seconds TinyBase waits for each sync answer (default 5). */
   requestTimeoutSeconds?: number;
+  /** The device's clock (`Date.now` by default); the store runs on it corrected by the runtime's clock. */
+  now?: () => number;
 }
 
 /** A live connection: the synced store plus everything about the link to the runtime. */
@@ -77,8 +83,10 @@ export interface Connection<Schema extends OptionalTablesSchema = NoTablesSchema
   readonly status: StatusDetail;
   /** True when the datastore is serverToClient, so local writes are refused. */
   readonly readOnly: boolean;
-  /** The `sub` of the current token ('' without one). */
+  /** The `sub` of the current token ('' without one, or before a token could be had). */
   readonly userId: string;
+  /** How far the runtime's clock is ahead of this device's (negative: behind), in ms; the store corrects it. */
+  readonly clockOffsetMs: number;
   addStatusListener(listener: (status: StatusDetail) => void): () => void;
   addRejectionListener(listener: (rejection: Rejection) => void): () => void;
   /** Called for every sync frame sent and received: what crossed the wire. */
@@ -91,20 +99,68 @@ export interface Connection<Schema extends OptionalTablesSchema = NoTablesSchema
   goOffline(): void;
   /** Connects again (after `goOffline`, a refusal or a close that is never retried). */
   goOnline(): void;
-  /** Replaces the token (source) and reconnects; a token for another user drops the previous user's data. */
+  /**
+   * Replaces the token (source) and reconnects. A token for another user (`sub`) drops the previous user's
+   * data; `undefined` signs out (connects without a user, dropping the previous user's data).
+   */
   setToken(token: TokenSource | undefined): void;
   /** Stops syncing and persisting for good; the store keeps its content. */
   destroy(): Promise<void>;
 }
 
-const EMPTY_MERGEABLE_CONTENT = [
-  [{}, '', 0],
-  [{}, '', 0],
-] as unknown as Parameters<MergeableStore['setMergeableContent']>[0];
+const CONNECTING: StatusDetail = { status: 'connecting', reason: 'Connecting to the runtime…' };
+const SWITCHED_OFF: StatusDetail = {
+  status: 'offline',
+  reason: 'Switched offline: changes stay here until going online again.',
+};
+
+/** What the connection's status says about a state of the socket. */
+const statusOf = (state: LifecycleState, previous: StatusDetail): StatusDetail => {
+  switch (state.name) {
+    case 'preparing':
+    case 'opening':
+      return CONNECTING;
+    case 'online':
+      return { status: 'online', reason: '' };
+    case 'waiting':
+      return {
+        status: 'offline',
+        reason: state.reason,
+        ...(state.closeCode === undefined ? {} : { closeCode: state.closeCode }),
+      };
+    case 'switchedOff':
+      return SWITCHED_OFF;
+    case 'refused':
+      return {
+        status: 'refused',
+        ...state.refusal,
+        ...(state.closeCode === undefined ? {} : { closeCode: state.closeCode }),
+      };
+    case 'destroyed':
+      return previous;
+  }
+};
+
+const sameStatus = (a: StatusDetail, b: StatusDetail) =>
+  a.status === b.status &&
+  a.reason === b.reason &&
+  a.code === b.code &&
+  a.httpStatus === b.httpStatus &&
+  a.closeCode === b.closeCode;
 
 const httpBase = (url: string) => url.replace(/^ws/, 'http').replace(/\/+$/, '');
 
-/** Opens a synced store for one instance of a datastore (CONTRACT.md §4) and keeps it connected. */
+/** Rejects after `ms` unless the promise settled first. */
+const within = <T>(promise: Promise<T>, ms: number): Promise<T> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
+
+/** Opens a synced store for one instance of a datastore and keeps it connected. */
 export const connect = async <Schema extends OptionalTablesSchema = NoTablesSchema>(
   options: ConnectOptions,
 ): Promise<Connection<Schema>> => {
@@ -113,204 +169,89 @@ export const connect = async <Schema extends OptionalTablesSchema = NoTablesSche
   if (!WebSocketClass) {
     throw new Error('No WebSocket available here: pass the `ws` package as the WebSocket option in Node.');
   }
-  const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const fetchFn: FetchLike = options.fetch ?? globalThis.fetch.bind(globalThis);
   const readOnly =
     options.readOnly ?? options.config?.datastores[options.datastore]?.sync === 'serverToClient';
-  const initialBackoff = options.backoff?.initialMs ?? 250;
-  const maxBackoff = options.backoff?.maxMs ?? 10_000;
+  const requestTimeoutSeconds = options.requestTimeoutSeconds ?? 5;
+  const base = httpBase(options.url);
   const path = ['sync', options.app, options.datastore, options.instance].map(encodeURIComponent).join('/');
   const syncUrl = (token: string, scheme: 'ws' | 'http') => {
-    const base = httpBase(options.url);
     const url = `${scheme === 'ws' ? base.replace(/^http/, 'ws') : base}/${path}`;
     return token ? `${url}?token=${encodeURIComponent(token)}` : url;
   };
 
-  const store = createMergeableStore();
-  const statusListeners = new Set<(status: StatusDetail) => void>();
-  const rejectionListeners = new Set<(rejection: Rejection) => void>();
-  const traceListeners = new Set<(event: TraceEvent) => void>();
-  const userListeners = new Set<(userId: string, previousUserId: string) => void>();
+  const clock = createServerClock(options.now);
+  const store = createMergeableStore(undefined, clock.now);
+  const statusListeners = new ListenerSet<[StatusDetail]>();
+  const rejectionListeners = new ListenerSet<[Rejection]>();
+  const traceListeners = new ListenerSet<[TraceEvent]>();
+  const userListeners = new ListenerSet<[string, string]>();
   const emitRejection = (rejection: Rejection) => {
-    for (const listener of [...rejectionListeners]) listener(rejection);
+    rejectionListeners.emit(rejection);
     // A write refused locally (read-only datastore) never crossed the wire, so it is no trace event.
-    if (!rejection.local)
-      emitTrace({ at: rejection.at, direction: 'received', kind: 'rejected', rows: [], rejection });
+    if (!rejection.local) {
+      traceListeners.emit({ at: rejection.at, direction: 'received', kind: 'rejected', rows: [], rejection });
+    }
   };
-  const emitTrace = (event: TraceEvent) => {
-    for (const listener of [...traceListeners]) listener(event);
-  };
-  const guard: ReadOnlyGuard | undefined = readOnly ? guardReadOnly(store, emitRejection) : undefined;
+  const guard = readOnly ? guardReadOnly(store, emitRejection) : undefined;
   const allow = <T>(action: () => T): T => (guard ? guard.allowWhile(action) : action());
 
-  let tokenSource = options.token;
-  let status: StatusDetail = { status: 'connecting', reason: 'Connecting to the runtime…' };
-  let userId = '';
-  let generation = 0;
-  let socket: WebSocketLike | undefined;
-  let synchronizer: WsSynchronizer<WebSocket> | undefined;
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  let attempts = 0;
-  let destroyed = false;
-  let persister: AnyPersister | undefined;
-  let unusedToken: string | undefined;
-  const persisterFactory =
-    options.persister === false ? undefined : (options.persister ?? defaultPersister());
-
-  const setStatus = (next: StatusDetail) => {
-    status = next;
-    for (const listener of [...statusListeners]) listener(next);
-  };
-
-  const readToken = async (): Promise<string> =>
-    typeof tokenSource === 'function' ? await tokenSource() : (tokenSource ?? '');
-
-  const storageName = (user: string) =>
-    `datastore-designer/${httpBase(options.url)}/${path}/${encodeURIComponent(user)}`;
-
-  const startPersister = async (user: string) => {
-    if (!persisterFactory) return;
-    persister = await persisterFactory(store, storageName(user));
-    const started = persister;
-    await allow(() => started.load());
-    await started.startAutoSave();
-  };
-
-  /** Drops a previous user's data (store and saved copy) and loads the new user's saved edits, if any. */
-  const adoptUser = async (nextUser: string) => {
-    if (nextUser === userId) return;
-    const previous = userId;
-    userId = nextUser;
-    const old = persister;
-    persister = undefined;
-    // Clearing by replacing the content leaves no tombstones to sync: the new user's store starts clean.
-    allow(() => store.setMergeableContent(EMPTY_MERGEABLE_CONTENT));
-    if (old) {
-      await old.save();
-      await old.destroy();
-    }
-    await startPersister(nextUser);
-    for (const listener of [...userListeners]) listener(nextUser, previous);
-  };
-
-  const stopSocket = async () => {
-    const current = synchronizer;
-    const currentSocket = socket;
-    synchronizer = undefined;
-    socket = undefined;
-    if (retryTimer) clearTimeout(retryTimer);
-    retryTimer = undefined;
-    if (current) await current.destroy().catch(() => undefined);
-    else currentSocket?.close();
-  };
-
-  const scheduleRetry = (forGeneration: number, immediately = false) => {
-    if (destroyed || forGeneration !== generation) return;
-    const delay = immediately
-      ? 0
-      : Math.min(maxBackoff, initialBackoff * 2 ** attempts) * (0.75 + Math.random() / 2);
-    attempts++;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      if (forGeneration === generation) void open();
-    }, delay);
-  };
-
-  const refuse = (refusal: Refusal & { closeCode?: number }) => {
-    generation++;
-    setStatus({ status: 'refused', ...refusal });
-  };
-
-  const onClosed = async (forGeneration: number, opened: boolean, closeCode: number, token: string) => {
-    if (forGeneration !== generation || destroyed) return;
-    await stopSocket();
-    if (forGeneration !== generation) return;
-    const closedRefusal = closeRefusal(closeCode);
-    if (closedRefusal) return refuse({ ...closedRefusal, closeCode });
-    if (!opened) {
-      // A browser cannot read a refused upgrade, so ask the same URL without Upgrade why.
-      const refusal = await readRefusal(fetchFn, syncUrl(token, 'http'));
-      if (forGeneration !== generation) return;
-      if (refusal) return refuse(refusal);
-    }
-    setStatus({
-      status: 'offline',
-      reason:
-        closeCode === CloseCode.tokenExpired
-          ? 'The sign-in expired; reconnecting with a fresh token.'
-          : 'The connection to the runtime was lost; trying again shortly.',
-      closeCode,
-    });
-    scheduleRetry(forGeneration, closeCode === CloseCode.tokenExpired && typeof tokenSource === 'function');
-  };
-
-  const open = async (): Promise<void> => {
-    const mine = ++generation;
-    setStatus({ status: 'connecting', reason: 'Connecting to the runtime…' });
-    await stopSocket();
-    let token: string;
-    try {
-      // The token read at start-up serves the first connection, so a callback is not asked twice in a row.
-      token = unusedToken ?? (await readToken());
-      unusedToken = undefined;
-    } catch (error) {
-      if (mine !== generation) return;
-      setStatus({ status: 'offline', reason: `Could not get a sign-in token: ${String(error)}` });
-      return scheduleRetry(mine);
-    }
-    if (mine !== generation) return;
-    await adoptUser(tokenSubject(token));
-    if (mine !== generation) return;
-    let opened = false;
-    let raw: WebSocketLike;
-    try {
-      raw = new WebSocketClass(syncUrl(token, 'ws'));
-    } catch (error) {
-      setStatus({ status: 'offline', reason: `Could not open a connection: ${String(error)}` });
-      return scheduleRetry(mine);
-    }
-    socket = raw;
-    raw.addEventListener('open', (() => (opened = true)) as (event: never) => void);
-    raw.addEventListener(
-      'close',
-      ((event: { code?: number }) => void onClosed(mine, opened, event.code ?? 1006, token)) as (
-        event: never,
-      ) => void,
+  const tokens = new TokenKeeper(options.token);
+  const session = new UserSession({
+    store,
+    persister: options.persister === false ? undefined : (options.persister ?? defaultPersister()),
+    storageName: (user) => `datastore-designer/${base}/${path}/${encodeURIComponent(user)}`,
+    allow,
+  });
+  const learnClock = () =>
+    clock.learn(async () =>
+      (await within(fetchFn(`${base}/api/health`), requestTimeoutSeconds * 1000)).json(),
     );
-    const filtered = new NoticeFilteringSocket(raw, emitRejection);
-    try {
-      const created = await createWsSynchronizer(
-        store,
-        filtered as unknown as WebSocket,
-        options.requestTimeoutSeconds ?? 5,
-        (_to, _request, message, body) => emitTrace(traceMessage('sent', message, body)),
-        (_from, _request, message, body) => emitTrace(traceMessage('received', message, body)),
-      );
-      if (mine !== generation) {
-        await created.destroy();
-        return;
-      }
-      synchronizer = created;
-      await created.startSync();
-    } catch {
-      // The close listener above decides what comes next (refused, retry).
-      return;
-    }
-    if (mine !== generation) return;
-    attempts = 0;
-    setStatus({ status: 'online', reason: '' });
+
+  /** Makes the store the token's user's; a token whose user cannot be read names nobody new. */
+  const adoptTokenUser = async (token: string) => {
+    const user = tokenSubject(token);
+    if (user === undefined) return;
+    const previous = session.userId;
+    if ((await session.adopt(user)) === 'switched') userListeners.emit(user, previous ?? '');
   };
 
-  // Load the saved edits of the token's user before syncing, so offline work survives a reload.
-  try {
-    unusedToken = await readToken();
-  } catch {
-    // open() reports it and retries.
-  }
-  userId = tokenSubject(unusedToken);
-  await startPersister(userId);
-  void open();
+  let status: StatusDetail = CONNECTING;
+  const lifecycle = new SocketLifecycle({
+    async prepare() {
+      const [reading] = await Promise.all([tokens.take(), learnClock()]);
+      if (reading.ok) await adoptTokenUser(reading.token);
+      return reading;
+    },
+    open: (token, onClosed) =>
+      openSyncLink({
+        WebSocket: WebSocketClass,
+        url: syncUrl(token, 'ws'),
+        store,
+        requestTimeoutSeconds,
+        onRejection: emitRejection,
+        onTrace: (event) => traceListeners.emit(event),
+        onClosed,
+      }),
+    explainFailedUpgrade: (token) => readUpgradeFailure(fetchFn, syncUrl(token, 'http')),
+    tokenRefreshable: () => tokens.refreshable,
+    backoff: { initialMs: options.backoff?.initialMs ?? 250, maxMs: options.backoff?.maxMs ?? 10_000 },
+    onState(state) {
+      const next = statusOf(state, status);
+      // Preparing and opening are both "connecting": listeners hear of changes only.
+      if (sameStatus(next, status)) return;
+      status = next;
+      statusListeners.emit(status);
+    },
+  });
 
-  const connection: Connection<Schema> = {
+  // Before syncing: learn the runtime's clock (so the first edits are stamped right) and load the saved edits
+  // of the token's user (so offline work survives a reload). Neither is required to go on.
+  const [firstReading] = await Promise.all([tokens.prime(), learnClock()]);
+  if (firstReading.ok) await adoptTokenUser(firstReading.token);
+  lifecycle.start();
+
+  return {
     store: store as unknown as TypedMergeableStore<[Schema, {}]>,
     untypedStore: store,
     get status() {
@@ -318,67 +259,40 @@ export const connect = async <Schema extends OptionalTablesSchema = NoTablesSche
     },
     readOnly,
     get userId() {
-      return userId;
+      return session.userId ?? '';
     },
-    addStatusListener(listener) {
-      statusListeners.add(listener);
-      return () => statusListeners.delete(listener);
+    get clockOffsetMs() {
+      return clock.offsetMs;
     },
-    addRejectionListener(listener) {
-      rejectionListeners.add(listener);
-      return () => rejectionListeners.delete(listener);
-    },
-    addTraceListener(listener) {
-      traceListeners.add(listener);
-      return () => traceListeners.delete(listener);
-    },
-    addUserChangeListener(listener) {
-      userListeners.add(listener);
-      return () => userListeners.delete(listener);
-    },
+    addStatusListener: (listener) => statusListeners.add(listener),
+    addRejectionListener: (listener) => rejectionListeners.add(listener),
+    addTraceListener: (listener) => traceListeners.add(listener),
+    addUserChangeListener: (listener) => userListeners.add(listener),
     whenStatus(statuses, timeoutMs = 15_000) {
       const wanted = Array.isArray(statuses) ? statuses : [statuses];
       if (wanted.includes(status.status)) return Promise.resolve(status);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
-          statusListeners.delete(listener);
+          remove();
           reject(new Error(`Still ${status.status} after ${timeoutMs} ms (wanted ${wanted.join(' or ')})`));
         }, timeoutMs);
-        const listener = (next: StatusDetail) => {
+        const remove = statusListeners.add((next) => {
           if (!wanted.includes(next.status)) return;
           clearTimeout(timer);
-          statusListeners.delete(listener);
+          remove();
           resolve(next);
-        };
-        statusListeners.add(listener);
+        });
       });
     },
-    goOffline() {
-      generation++;
-      void stopSocket();
-      setStatus({
-        status: 'offline',
-        reason: 'Switched offline: changes stay here until going online again.',
-      });
-    },
-    goOnline() {
-      attempts = 0;
-      void open();
-    },
+    goOffline: () => lifecycle.switchOff(),
+    goOnline: () => lifecycle.start(),
     setToken(token) {
-      tokenSource = token;
-      unusedToken = undefined;
-      attempts = 0;
-      void open();
+      tokens.replace(token);
+      lifecycle.start();
     },
     async destroy() {
-      destroyed = true;
-      generation++;
-      await stopSocket();
-      if (persister) {
-        await persister.save();
-        await persister.destroy();
-      }
+      await lifecycle.destroy();
+      await session.close();
       guard?.destroy();
       statusListeners.clear();
       rejectionListeners.clear();
@@ -386,5 +300,4 @@ export const connect = async <Schema extends OptionalTablesSchema = NoTablesSche
       userListeners.clear();
     },
   };
-  return connection;
 };

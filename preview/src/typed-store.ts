@@ -1,13 +1,21 @@
 // TypeScript-only typing of a synced store from a config literal (no run-time TablesSchema, see DESIGN.md).
 import type { AppConfig } from '@datastore-designer/schema';
 
-type CellSchemaOf<Field> = Field extends { type: 'string' }
+type CellTypeOf<Field> = Field extends { type: 'string' }
   ? { type: 'string' }
   : Field extends { type: 'number' }
     ? { type: 'number' }
     : Field extends { type: 'boolean' }
       ? { type: 'boolean' }
       : never;
+
+/**
+ * A field's TinyBase cell schema: its type, its `default` (the server fills it on create, so the cell is never
+ * `undefined` in a synced row) and `required` (a row must have it, so `setRow` asks for it).
+ */
+type CellSchemaOf<Field> = CellTypeOf<Field> &
+  (Field extends { default: infer Default extends string | number | boolean } ? { default: Default } : {}) &
+  (Field extends { required: true } ? { required: true } : {});
 
 type TablesOf<
   Config extends AppConfig,

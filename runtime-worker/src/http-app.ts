@@ -13,7 +13,7 @@ import { syncRoutes } from './routes/sync.ts';
 export const createHttpApp = () => {
   const app = new Hono<AppEnv>();
   app.use('/api/*', allowedOrigins());
-  app.get('/api/health', (c) => c.json({ ok: true }));
+  app.get('/api/health', (c) => c.json({ ok: true, now: Date.now() }));
   app.route('/api/dev', devRoutes);
   app.route('/api/apps', appRoutes);
   app.route('/api/apps/:app/datastores/:ds/instances', instanceRoutes);

@@ -54,17 +54,57 @@ const findForbiddenCall = (node: ASTNode): { node: ASTNode; name: string } | und
   return undefined;
 };
 
-const unknownNameMessage = (summary: string, kind: RuleKind, table: TableConfig | undefined): string => {
+/** Edit distance of two short names, to suggest the field someone meant ("titel" → "title"). */
+const editDistance = (a: string, b: string): number => {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+};
+
+const USER_PARTS = 'A user has id, roles and tenant.';
+const INSTANCE_PARTS = 'An instance has id, owner and members.';
+
+/**
+ * Says which name does not exist, and what the thing it was looked up on has instead: the table's own fields for
+ * `row.` and `newRow.` (with the closest one when it looks misspelled), the parts of `user.` and `instance.`.
+ * `before` is the rule's text up to the unknown name, which tells what it was looked up on.
+ */
+const unknownNameMessage = (
+  summary: string,
+  kind: RuleKind,
+  table: TableConfig | undefined,
+  before = '',
+): string => {
   const variable = /Unknown variable: (\S+)/.exec(summary)?.[1];
   if (variable !== undefined) {
     return `"${variable}" cannot be used in a ${kind} rule. It can use: ${RULE_VARIABLES[kind].join(', ')}.`;
   }
   const key = /No such key: (\S+)/.exec(summary)?.[1] ?? '';
   const fields = Object.keys(table?.fields ?? {});
-  if (fields.length > 0 && RULE_VARIABLES[kind].includes('row')) {
-    return `"${key}" is not a field here. A user has id, roles and tenant; an instance has id, owner and members; this table's fields are ${fields.join(', ')}.`;
+  const owner = /(\w+)\s*\.\s*$/.exec(before)?.[1];
+  if ((owner === 'row' || owner === 'newRow') && fields.length > 0) {
+    const closest = fields
+      .map((field) => ({ field, distance: editDistance(key.toLowerCase(), field.toLowerCase()) }))
+      .sort((a, b) => a.distance - b.distance)[0];
+    const guess = closest && closest.distance <= 2 ? ` Did you mean "${closest.field}"?` : '';
+    return `"${key}" is not a field of ${owner}: this table's fields are ${fields.join(', ')}.${guess}`;
   }
-  return `"${key}" does not exist here. A user has id, roles and tenant; an instance has id, owner and members.`;
+  if (owner === 'user') return `"${key}" is not part of user. ${USER_PARTS}`;
+  if (owner === 'instance') return `"${key}" is not part of instance. ${INSTANCE_PARTS}`;
+  if (fields.length > 0 && RULE_VARIABLES[kind].includes('row')) {
+    return `"${key}" is not a field here. ${USER_PARTS} ${INSTANCE_PARTS} This table's fields are ${fields.join(', ')}.`;
+  }
+  return `"${key}" does not exist here. ${USER_PARTS} ${INSTANCE_PARTS}`;
 };
 
 const typeErrorMessage = (summary: string): string => {
@@ -150,7 +190,7 @@ const problemFromCheck = (
   if (error.code === 'unknown_variable' || error.code === 'no_such_key') {
     return withPosition({
       code: 'rule_unknown_name',
-      message: unknownNameMessage(error.summary, kind, table),
+      message: unknownNameMessage(error.summary, kind, table, expression.slice(0, position?.start ?? 0)),
     });
   }
   if (error.code === 'no_matching_overload') {

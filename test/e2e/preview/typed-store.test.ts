@@ -17,6 +17,7 @@ const config = {
             name: { type: 'string', required: true },
             price: { type: 'number' },
             sold: { type: 'boolean' },
+            featured: { type: 'boolean', default: false },
           },
           rules: { create: 'true', update: 'true' },
         },
@@ -50,6 +51,10 @@ test('a typed store accepts the config’s cells and syncs them', async () => {
     connection.store.setRow('products', 'p1', { name: 'Tea', price: 3, sold: false });
     const price: number | undefined = connection.store.getCell('products', 'p1', 'price');
     expect(price).toBe(3);
+    // A defaulted field is filled by the server on create, so its type has no `undefined`.
+    await eventually(() => expect(connection.store.getCell('products', 'p1', 'featured')).toBe(false));
+    const featured: boolean = connection.store.getCell('products', 'p1', 'featured');
+    expect(featured).toBe(false);
     // Never called: these lines only have to fail the typecheck.
     const wrongUses = () => {
       // @ts-expect-error a number field does not take a string
@@ -58,6 +63,11 @@ test('a typed store accepts the config’s cells and syncs them', async () => {
       connection.store.setRow('audit', 'a1', { note: 'x' });
       // @ts-expect-error unknown fields are not in the schema
       connection.store.setCell('products', 'p1', 'colour', 'red');
+      // @ts-expect-error a required field must be in a whole row
+      connection.store.setRow('products', 'p2', { price: 1 });
+      // @ts-expect-error a field without default or required may be missing
+      const sold: boolean = connection.store.getCell('products', 'p1', 'sold');
+      return sold;
     };
     expect(typeof wrongUses).toBe('function');
     await eventually(() =>
