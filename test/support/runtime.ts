@@ -28,6 +28,8 @@ export interface Runtime {
   wsUrl: string;
   adminToken: string;
   authSecret: string;
+  /** The process group of the running wrangler dev (its node process and both workerd processes). */
+  readonly processGroup: number | undefined;
   stop(): Promise<void>;
   restart(): Promise<void>;
   /** SIGKILLs the whole process group (no clean shutdown, as a crash would), then starts again on the same port. */
@@ -161,6 +163,9 @@ export const startRuntime = async (options: RuntimeOptions = {}): Promise<Runtim
     },
     get wsUrl() {
       return `ws://127.0.0.1:${port}`;
+    },
+    get processGroup() {
+      return child?.pid;
     },
     adminToken: vars.ADMIN_TOKEN ?? LOCAL_SETTINGS.ADMIN_TOKEN,
     authSecret: vars.AUTH_SECRET ?? LOCAL_SETTINGS.AUTH_SECRET,
