@@ -1,4 +1,4 @@
-// The enforcement of CONTRACT.md §2/§4: judges a client's incoming changes row by row, keeps what is allowed,
+// The write judgement of the sync hub: judges a client's incoming changes row by row, keeps what is allowed,
 // and writes the corrections that bring the sender back to the server's state. Kept apart so it can be
 // swapped for TinyBase's own hub mode when that ships.
 import {
