@@ -31,6 +31,8 @@ export const ERROR_CODES = {
   version_conflict: 'The live version is not the one named in If-Match: someone else deployed meanwhile.',
   destructive_change: 'The deploy removes or retypes stored data; `diff` lists it; repeat with ?force=true.',
   instance_limit: 'The user already owns the most instances the datastore allows.',
+  instance_full:
+    'The instance is at its size ceiling (rows or storage): it takes no new rows until some are deleted.',
   owner_cannot_leave: 'The owner of an instance cannot be removed from it.',
   upgrade_required: 'A sync address answers WebSocket upgrades; without one it only says whether it would.',
   internal_error: 'The runtime failed to handle the request.',

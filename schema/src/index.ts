@@ -30,6 +30,13 @@ export {
   type RowJudgement,
 } from './compile-config.ts';
 export {
+  judgeValueWrite,
+  judgeWrite,
+  type WriteContext,
+  type WriteVerdict,
+  writeOperation,
+} from './write-judgement.ts';
+export {
   applyDefaults,
   isCellValue,
   missingDefaults,
