@@ -1,4 +1,4 @@
-// The enforcement of CONTRACT.md §2/§4 on TinyBase's changes: finds the cells of a client's message that are newer
+// The write judgement of the sync hub on TinyBase's changes: finds the cells of a client's message that are newer
 // than the stored ones, groups them by row, has schema's `judgeWrite` decide each row, and writes the corrections
 // that bring the sender back to the server's state. Kept apart so it can be swapped for TinyBase's own hub mode.
 import {

@@ -118,12 +118,12 @@ const scenarioSchema = z.strictObject({
   steps: z.array(stepSchema),
 });
 
-/** The `tests` section's structure (CONTRACT.md §6); its plain-words checks live in scenario-validation.ts. */
+/** The `tests` section's structure; its plain-words checks live in scenario-validation.ts. */
 export const testsSchema = z
   .array(scenarioSchema)
   .describe('Scenarios that say what given people can and cannot do; never used to enforce anything.');
 
-/** The whole config's structure (CONTRACT.md §1); cross-field checks live in validate-config.ts. */
+/** The whole config's structure; cross-field checks live in validate-config.ts. */
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   format: z.literal(1),
