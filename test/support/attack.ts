@@ -332,13 +332,10 @@ export const loadRun = async (
 ): Promise<LoadReport> => {
   const ids: string[] = [];
   for (let i = 0; i < options.instances; i++) {
-    const created = await api<{ id: string }>(
-      runtime,
-      'POST',
-      `/api/apps/${app}/datastores/rooms/instances`,
-      {
+    const created = await withRetry(() =>
+      api<{ id: string }>(runtime, 'POST', `/api/apps/${app}/datastores/rooms/instances`, {
         body: { owner: 'owner' },
-      },
+      }),
     );
     if (created.status !== 201) throw new Error(`create answered ${created.status}`);
     ids.push(created.body.id);
@@ -347,13 +344,10 @@ export const loadRun = async (
   for (const [index, instance] of ids.entries()) {
     for (let c = 0; c < options.clientsPerInstance; c++) {
       const user = `u${index}-${c}`;
-      const added = await api(
-        runtime,
-        'POST',
-        `/api/apps/${app}/datastores/rooms/instances/${instance}/members`,
-        {
+      const added = await withRetry(() =>
+        api(runtime, 'POST', `/api/apps/${app}/datastores/rooms/instances/${instance}/members`, {
           body: { userId: user },
-        },
+        }),
       );
       if (added.status !== 200 && added.status !== 201) throw new Error(`members answered ${added.status}`);
       const token = await userToken(runtime, { sub: user }, { expiresInSeconds: 3600 });
