@@ -1,6 +1,6 @@
 // The long versions of the attack suite (`npm run test:soak`): 20,000 hostile frames, 50 instances × 20 clients
 // writing for 60 s, ten forbidding deploys under load, and five SIGKILLs of wrangler dev.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterEach, beforeEach, expect, test } from 'vitest';
 import {
   attackConfig,
   deploysUnderLoad,
@@ -13,13 +13,15 @@ import { api } from '../support/runtime-api.ts';
 
 let runtime: Runtime;
 
-beforeAll(async () => {
+// A runtime per test: under wrangler dev every object shares one workerd process, so what one test leaves behind
+// (the frame attack stores its attackers' own rows, some with 100 KB ids) would slow the next one down.
+beforeEach(async () => {
   runtime = await startRuntime();
   for (const app of ['frames', 'load', 'deploys']) {
     expect((await api(runtime, 'PUT', `/api/apps/${app}/config`, { body: attackConfig })).status).toBe(200);
   }
 });
-afterAll(async () => {
+afterEach(async () => {
   await runtime?.stop();
 });
 
@@ -39,6 +41,7 @@ test('20,000 hostile frames from 8 sockets while two good clients sync', async (
       expect(row.startsWith(`${cells.author}-`)).toBe(true);
     else expect(String(cells.author)).toMatch(/^mallory-\d+$/);
   }
+  expect((await api(runtime, 'GET', '/api/health', { token: null })).status).toBe(200);
   await Promise.all(good.map((client) => client.close()));
 }, 900_000);
 

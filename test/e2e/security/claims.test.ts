@@ -1,6 +1,7 @@
 // Each claim the README makes about limits, refusals, deploys and tokens, with a test that fails if it breaks.
 import type { AppConfig } from '@datastore-designer/schema';
 import { decodeJwt } from 'jose';
+import { getHlcFunctions } from 'tinybase';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { snapshotTables } from '../../support/attack.ts';
 import { startRuntime, type Runtime } from '../../support/runtime.ts';
@@ -78,6 +79,30 @@ describe('limits', () => {
     socket.send('S\nabcdefghijklmnop\n0\n2\n[null,1,');
     socket.send('S\nabcdefghijklmnop\n1\n2\nnull]');
     expect(await closed).toBe(1007);
+  });
+});
+
+describe('stamps from the future', () => {
+  test('a change stamped ten minutes ahead is never stored and never reaches anyone (the real hub checks it)', async () => {
+    const reader = await connectClient(
+      runtime,
+      'claims/board/main',
+      await userToken(runtime, { sub: 'reader' }),
+    );
+    const token = await userToken(runtime, { sub: 'fast-clock' });
+    const socket = await openSocket(`${runtime.wsUrl}/sync/claims/board/main?token=${token}`);
+    const [futureHlc] = getHlcFunctions('fast-clock-device', () => Date.now() + 10 * 60_000);
+    const [nowHlc] = getHlcFunctions('good-clock-device');
+    const diff = (row: string, hlc: string) =>
+      `S\n${JSON.stringify([null, 3, [[{ notes: [{ [row]: [{ text: [row, hlc] }, ''] }, ''] }, ''], [{}, ''], 1]])}`;
+    socket.send(diff('future', futureHlc()));
+    // A write with a good stamp sent after it arrives: so the one before was judged, not still in flight.
+    socket.send(diff('present', nowHlc()));
+    await waitFor(() => reader.store.hasRow('notes', 'present'), 'the write with a good stamp');
+    expect(reader.store.hasRow('notes', 'future')).toBe(false);
+    expect((await snapshotTables(runtime, 'claims', 'board', 'main')).notes?.future).toBeUndefined();
+    socket.terminate();
+    await reader.close();
   });
 });
 
