@@ -35,6 +35,10 @@ test('the server data API sets, reads and deletes rows', async () => {
   expect(await put.json()).toEqual({ row: { title: 'Hi', likes: 0 } });
   const read = await SELF.fetch(rows, { headers: admin });
   expect(await read.json()).toEqual({ p1: { title: 'Hi', likes: 0 } });
+  const deleted = await SELF.fetch(`${rows}/p1`, { method: 'DELETE', headers: admin });
+  expect(deleted.status).toBe(200);
+  const after = await SELF.fetch(rows, { headers: admin });
+  expect(await after.json()).toEqual({});
 });
 
 test('dev tokens exist only when DEV_MODE is "true"', async () => {

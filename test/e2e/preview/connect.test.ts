@@ -279,7 +279,15 @@ describe('connect()', () => {
     });
     await device.whenStatus('online');
     device.untypedStore.setRow('notes', 'secret', { text: 'erin’s diary' });
-    await pause(300);
+    // Wait for the server to have it (not a fixed pause): the switch below must not race the write.
+    await eventually(async () => {
+      const rows = await api(
+        runtime,
+        'GET',
+        `/api/apps/${app}/datastores/private/instances/erin/tables/notes/rows`,
+      );
+      expect(rows).toHaveProperty('secret');
+    });
     const removed: string[] = [];
     device.untypedStore.addRowListener('notes', null, (store, _table, rowId) => {
       if (!store.hasRow('notes', rowId)) removed.push(rowId);
@@ -293,7 +301,14 @@ describe('connect()', () => {
     expect(users).toEqual(['erin->frank']);
     expect(removed).toEqual(['secret']);
     device.untypedStore.setRow('notes', 'own', { text: 'frank’s list' });
-    await pause(500);
+    await eventually(async () => {
+      const rows = await api(
+        runtime,
+        'GET',
+        `/api/apps/${app}/datastores/private/instances/frank/tables/notes/rows`,
+      );
+      expect(rows).toHaveProperty('own');
+    });
     expect(device.untypedStore.getTables()).toEqual({ notes: { own: { text: 'frank’s list' } } });
 
     // Erin's data stayed on the server, in her own instance.

@@ -100,11 +100,11 @@ export const connectClient = (
   });
 
 /** Waits until `check` passes (it throws until then), or fails with its last error after `timeoutMs`. */
-export const eventually = async (check: () => void, timeoutMs = 5000): Promise<void> => {
+export const eventually = async (check: () => void | Promise<void>, timeoutMs = 5000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      check();
+      await check();
       return;
     } catch (error) {
       if (Date.now() > deadline) throw error;

