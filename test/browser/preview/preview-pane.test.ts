@@ -255,6 +255,60 @@ describe('PreviewPane', () => {
     await poll(() => rowIdsWith(page!, 'sam', 'moves', 'by', 'bob')).toHaveLength(1);
   });
 
+  test('multi: joining with the id after a refused Open connects at once, without touching Online', async () => {
+    const config: AppConfig = {
+      format: 1,
+      datastores: {
+        match: {
+          instances: 'multi',
+          sync: 'twoWay',
+          join: "user.id != ''",
+          tables: { moves: { fields: { square: { type: 'number' } }, rules: { create: "user.id != ''" } } },
+        },
+      },
+    };
+    page = await openPane(browser, runtime, freshApp(), config);
+    const alice = userColumn(page, 'alice');
+    const bob = userColumn(page, 'bob');
+    await alice.getByRole('button', { name: 'Create a new space' }).click();
+    await online('alice');
+    const spaceId = (await alice.getByTestId('open-space').textContent()) ?? '';
+    await bob.getByLabel('Bob space').selectOption(spaceId);
+    await bob.getByRole('button', { name: 'Open', exact: true }).click();
+    await bob.locator('[data-status="refused"]').waitFor({ timeout: 15_000 });
+    await bob.getByRole('button', { name: 'Join with the id' }).click();
+    await bob.getByText('Joined').waitFor();
+    await online('bob');
+  });
+
+  test('the latency line says a refused change reached nobody, and who got a change only on coming online', async () => {
+    page = await openPane(browser, runtime, freshApp(), boardConfig);
+    await online('alice');
+    await online('bob');
+    await addRow(page, 'alice', 'notes', { text: 'Alice’s note' });
+    await poll(() => rowIdsWith(page!, 'bob', 'notes', 'text', 'Alice’s note')).toHaveLength(1);
+    // Bob may not change Alice's note: his line says so instead of "not reached anyone (yet)".
+    const [rowId] = await rowIdsWith(page, 'bob', 'notes', 'text', 'Alice’s note');
+    const bobCell = userColumn(page, 'bob').getByLabel(`text of ${rowId}`, { exact: true });
+    await bobCell.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('Bob was here');
+    await page.keyboard.press('Enter');
+    await poll(() => userColumn(page!, 'bob').getByTestId('latency').textContent()).toBe(
+      'Your last change was refused, so it reached nobody else.',
+    );
+    // Bob was offline when Alice wrote her next note: he got it on coming back, which is no latency.
+    await userColumn(page, 'bob').getByLabel('Bob online').uncheck();
+    await userColumn(page, 'bob').locator('[data-status="offline"]').waitFor();
+    await addRow(page, 'alice', 'notes', { text: 'Second note' });
+    await page.waitForTimeout(300);
+    await userColumn(page, 'bob').getByLabel('Bob online').check();
+    await online('bob');
+    await poll(() => userColumn(page!, 'alice').getByTestId('latency').textContent()).toBe(
+      'Bob got it on coming online.',
+    );
+  });
+
   test('perUser gives each person their own data, perTenant groups people by organisation, reset wipes it', async () => {
     const config: AppConfig = {
       format: 1,
