@@ -2,6 +2,9 @@
 // HTTP API, and the same verdicts as the in-process runner. Runs in browsers and in Node (pass `ws`'s WebSocket).
 import {
   type AppConfig,
+  decodeRejectionNotice,
+  type RefusalRule,
+  type RejectionNotice,
   type CellValue,
   type Row,
   type Scenario,
@@ -15,7 +18,6 @@ import {
 import { createMergeableStore, type MergeableStore } from 'tinybase';
 import { createWsSynchronizer } from 'tinybase/synchronizers/synchronizer-ws-client';
 import type { WebSocketConstructor, WebSocketLike } from './notice-filtering-socket.ts';
-import { parseRejectionNotice, type Rejection } from './rejection-notice.ts';
 
 /** Where and how to run scenarios live. */
 export interface LiveRunOptions {
@@ -54,7 +56,7 @@ interface LiveClient {
   store: MergeableStore;
   synchronizer: { destroy(): unknown };
   socket: WebSocketLike;
-  notices: Rejection[];
+  notices: RejectionNotice[];
 }
 
 const randomId = (): string => Math.random().toString(36).slice(2, 10);
@@ -197,9 +199,9 @@ class LiveScenario {
     const token = await this.#token(userId);
     const wsUrl = this.options.url.replace(/^http/, 'ws');
     const socket = await this.#open(`${wsUrl}${this.#syncPath(address.param, token)}`);
-    const notices: Rejection[] = [];
+    const notices: RejectionNotice[] = [];
     socket.addEventListener('message', (event: { data: unknown }) => {
-      const notice = typeof event.data === 'string' ? parseRejectionNotice(event.data) : undefined;
+      const notice = typeof event.data === 'string' ? decodeRejectionNotice(event.data) : undefined;
       if (notice) notices.push(notice);
     });
     const store = createMergeableStore();
@@ -274,7 +276,7 @@ class LiveScenario {
       const notice = client.notices.slice(noticesBefore).find((n) => n.table === table && n.row === row);
       if (notice) {
         await this.#catchUp(client, userId, name);
-        return { kind: 'refused', rule: notice.rule as never, reason: notice.reason };
+        return { kind: 'refused', rule: notice.rule as RefusalRule, reason: notice.reason };
       }
       const server = address && (await this.#serverTables(address.id));
       const stored = (server?.[table] as Record<string, Row> | undefined)?.[row];

@@ -13,6 +13,12 @@ const cellValue = z.union([z.string(), z.number(), z.boolean()]);
 
 const fieldSchema = z.strictObject({
   type: z.enum(['string', 'number', 'boolean']).describe('The kind of value the field holds.'),
+  auto: z
+    .enum(['creator', 'createdAt', 'updatedAt'])
+    .optional()
+    .describe(
+      'Written by the server, never a client: creator (text: who created the row), createdAt or updatedAt (numbers: milliseconds since the epoch).',
+    ),
   required: z.boolean().optional().describe('Must be present on create and can never be deleted.'),
   default: cellValue.optional().describe('Filled in by the server on create when absent.'),
   maxLength: z.int().min(0).optional().describe('Longest allowed text (string fields).'),

@@ -10,9 +10,16 @@ export type CellValue = string | number | boolean;
 /** A row: field id to value; an unset field is an absent key. */
 export type Row = Record<string, CellValue>;
 
+/**
+ * A value the server writes, never a client: who created the row (`creator`, text), when it was created
+ * (`createdAt`) or last changed (`updatedAt`), both numbers of milliseconds since the epoch.
+ */
+export type AutoKind = 'creator' | 'createdAt' | 'updatedAt';
+
 /** One field of a table. */
 export interface FieldConfig {
   type: FieldType;
+  auto?: AutoKind;
   required?: boolean;
   default?: CellValue;
   maxLength?: number;

@@ -26,6 +26,8 @@ export const PROBLEM_CODES = {
   limit_not_for_type: 'A limit that does not apply to this field type.',
   min_above_max: 'A minimum larger than the maximum.',
   reserved_id: 'A field name that rules cannot use.',
+  auto_not_for_type: 'A server-written (auto) field of a kind that value cannot have.',
+  auto_with_setting: 'A server-written (auto) field with a setting only a client-written field can have.',
   missing_reference: 'A reference to a table that does not exist.',
   reference_not_string: 'A reference on a field that does not hold text.',
   reference_server_only: 'A synced table that references a server-only table.',

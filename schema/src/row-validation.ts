@@ -84,7 +84,8 @@ export const validateCells = (
   }
   if (complete) {
     for (const [fieldId, field] of Object.entries(table.fields)) {
-      if (field.required && ownEntry(cells, fieldId) === undefined) {
+      // An auto field counts as present: the server writes it, whatever the client sent.
+      if (field.required && field.auto === undefined && ownEntry(cells, fieldId) === undefined) {
         problems.push({ field: fieldId, code: 'required', message: `"${fieldId}" is required.` });
       }
     }

@@ -1,10 +1,13 @@
-// Runs a config's scenarios in process, with the judgement the runtime uses, from empty instances each time.
+// Runs a config's scenarios in process from empty instances each time, judged by the very functions the runtime
+// calls: the access decisions (address, connect, create, join, manage) and the write judgement.
 import type { AppConfig, CellValue, Row, RuleKind } from './config-types.ts';
-import { type CompiledDatastore, compileConfig, judgeRowChange } from './compile-config.ts';
-import { instanceFacts, type RuleInstance, type RuleUser } from './rule-context.ts';
+import { type CompiledDatastore, type CompiledTable, compileConfig } from './compile-config.ts';
+import { addressInstance, mayConnect, mayCreateInstance, mayJoin, mayManage } from './access-decisions.ts';
+import { instanceFacts, type RuleInstance, type RuleUser, userFromClaims } from './rule-context.ts';
+import { judgeWrite } from './write-judgement.ts';
 import type { RuleVerdict } from './rule-compiler.ts';
 import { applyDefaults, validateRow } from './row-validation.ts';
-import type { Scenario, ScenarioStep } from './scenario-types.ts';
+import type { RefusalRule, Scenario, ScenarioStep } from './scenario-types.ts';
 import {
   type ScenarioResult,
   scenarioResult,
@@ -55,12 +58,40 @@ const count = (tally: Tally, path: string, allowed: boolean): void => {
   tally.set(path, entry);
 };
 
-const ACCESS_SENTENCES: Record<'createInstance' | 'join', string> = {
-  createInstance: 'Sign in: instances are created by signed-in people.',
-  join: 'Joining needs a user token.',
+/** A compiled datastore whose rules also tally each verdict, so coverage sees exactly the judgements that ran. */
+const tallied = (datastore: CompiledDatastore, tally: Tally): CompiledDatastore => {
+  const path = (...segments: string[]) => toPointer(['datastores', datastore.id, ...segments]);
+  const counted =
+    (rule: 'connect' | 'createInstance' | 'join', run: CompiledDatastore['connect']) =>
+    (context: Parameters<CompiledDatastore['connect']>[0]): RuleVerdict => {
+      const verdict = run(context);
+      count(tally, path(rule), verdict.allowed);
+      return verdict;
+    };
+  const tables: Record<string, CompiledTable> = {};
+  for (const [id, table] of Object.entries(datastore.tables)) {
+    tables[id] = {
+      ...table,
+      judge: (kind, context) => {
+        const verdict = table.judge(kind, context);
+        count(tally, path('tables', id, 'rules', kind), verdict.allowed);
+        return verdict;
+      },
+    };
+  }
+  return {
+    ...datastore,
+    tables,
+    connect: counted('connect', datastore.connect),
+    createInstance: counted('createInstance', datastore.createInstance),
+    join: counted('join', datastore.join),
+  };
 };
 
-/** One scenario's world: its instances (by id), the names steps gave them, and the rules' tally. */
+/** The sync address a person's client would use for a datastore of this kind. */
+const SYNC_PARAMS: Record<string, string> = { single: 'main', perUser: 'me', perTenant: 'tenant' };
+
+/** One scenario's world: its instances (by id), the names steps gave them; judged by schema's own decisions. */
 class ScenarioWorld {
   readonly #instances = new Map<string, InstanceState>();
   readonly #names = new Map<string, string>();
@@ -69,17 +100,7 @@ class ScenarioWorld {
   constructor(
     readonly datastore: CompiledDatastore,
     readonly scenario: Scenario,
-    readonly tally: Tally,
   ) {}
-
-  #path(...segments: string[]): string {
-    return toPointer(['datastores', this.datastore.id, ...segments]);
-  }
-
-  #verdict(rule: 'connect' | 'createInstance' | 'join', verdict: RuleVerdict): RuleVerdict {
-    count(this.tally, this.#path(rule), verdict.allowed);
-    return verdict;
-  }
 
   #instance(id: string, owner = '', members: string[] = []): InstanceState {
     let instance = this.#instances.get(id);
@@ -90,56 +111,47 @@ class ScenarioWorld {
     return instance;
   }
 
-  /** The instance a step acts on, or the refusal a socket to it would get (as the runtime resolves it). */
-  #resolve(user: RuleUser, name: string | undefined): InstanceState | { refused: string } {
-    switch (this.datastore.config.instances) {
-      case 'single':
-        return this.#instance('main');
-      case 'perUser':
-        return user.id === ''
-          ? { refused: 'Sign in: each user has their own instance here.' }
-          : this.#instance(user.id, user.id, [user.id]);
-      case 'perTenant':
-        if (user.id === '') return { refused: 'Sign in: each organisation has its own instance here.' };
-        return user.tenant === ''
-          ? { refused: 'Your token names no tenant (organisation).' }
-          : this.#instance(user.tenant);
-      case 'multi': {
-        const id = name === undefined ? undefined : this.#names.get(name);
-        const instance = id === undefined ? undefined : this.#instances.get(id);
-        return (
-          instance ?? {
-            refused: `There is no instance "${name ?? ''}": its createInstance step did not succeed.`,
-          }
-        );
-      }
+  /** The instance a step acts on, or why there is none; `data` addresses it as the server data API does. */
+  #resolve(
+    user: RuleUser | undefined,
+    name: string | undefined,
+    purpose: 'connect' | 'data',
+  ): InstanceState | { refused: string } {
+    const kind = this.datastore.config.instances;
+    if (kind === 'multi') {
+      const id = name === undefined ? undefined : this.#names.get(name);
+      const instance = id === undefined ? undefined : this.#instances.get(id);
+      return (
+        instance ?? {
+          refused: `There is no instance "${name ?? ''}": its createInstance step did not succeed.`,
+        }
+      );
     }
+    const param =
+      purpose === 'connect'
+        ? (SYNC_PARAMS[kind] ?? 'main')
+        : kind === 'perUser'
+          ? (user?.id ?? '')
+          : kind === 'perTenant'
+            ? (user?.tenant ?? '')
+            : 'main';
+    const address = addressInstance(kind, param, user, purpose);
+    if (!('key' in address)) return { refused: address.reason };
+    return kind === 'perUser'
+      ? this.#instance(address.key, address.key, [address.key])
+      : this.#instance(address.key);
   }
 
   #facts(instance: InstanceState): RuleInstance {
     return instanceFacts(this.datastore.config.instances, instance.id, instance);
   }
 
-  /** Whether the person may open the instance: the connect rule, and membership for multi. */
-  #open(user: RuleUser, name: string | undefined): InstanceState | { refused: string } {
-    const instance = this.#resolve(user, name);
+  /** Whether the person may open the instance, as the runtime decides it (connect rule and membership). */
+  #open(user: RuleUser | undefined, name: string | undefined): InstanceState | { refused: string } {
+    const instance = this.#resolve(user, name, 'connect');
     if (!('id' in instance)) return instance;
-    const facts = this.#facts(instance);
-    const verdict = this.#verdict(
-      'connect',
-      this.datastore.connect({ user, instance: facts, now: Date.now() }),
-    );
-    if (!verdict.allowed)
-      return {
-        refused:
-          user.id === ''
-            ? 'Sign in to open this instance.'
-            : `The connect rule denies you: ${verdict.reason}`,
-      };
-    if (this.datastore.config.instances === 'multi' && !facts.members.includes(user.id)) {
-      return { refused: 'You are not a member of this instance.' };
-    }
-    return instance;
+    const decision = mayConnect(this.datastore, user, this.#facts(instance), Date.now());
+    return decision.allowed ? instance : { refused: decision.reason };
   }
 
   /** The person's copy of a row: what the server holds where they may see, nothing else. */
@@ -157,7 +169,7 @@ class ScenarioWorld {
   }
 
   #write(
-    user: RuleUser,
+    user: RuleUser | undefined,
     name: string | undefined,
     table: string,
     row: string,
@@ -169,10 +181,7 @@ class ScenarioWorld {
     const incoming: Record<string, CellValue | undefined> = {};
     if (cells === undefined) {
       if (copy === undefined)
-        return {
-          kind: 'unchanged',
-          reason: `nothing to change: their copy has no row ${table} › ${row}`,
-        };
+        return { kind: 'unchanged', reason: `nothing to change: their copy has no row ${table} › ${row}` };
       for (const cell of Object.keys(copy)) incoming[cell] = undefined;
     } else {
       for (const [cell, value] of Object.entries(cells)) if (copy?.[cell] !== value) incoming[cell] = value;
@@ -183,45 +192,32 @@ class ScenarioWorld {
         };
       }
     }
-    const compiled = ownEntry(this.datastore.tables, table);
-    if (compiled === undefined || compiled.serverOnly) {
-      return {
-        kind: 'refused',
-        rule: 'unknownTable',
-        reason:
-          compiled === undefined
-            ? `There is no table "${table}" in this datastore.`
-            : `The table "${table}" is server-only: clients cannot read or write it.`,
-      };
-    }
-    if (this.datastore.config.sync === 'serverToClient') {
-      return {
-        kind: 'refused',
-        rule: 'readOnly',
-        reason: 'This datastore syncs from the server to clients only: clients cannot change it.',
-      };
-    }
     const before = instance.tables.get(table)?.get(row);
-    const judgement = judgeRowChange(compiled, before, incoming, {
-      user,
+    const verdict = judgeWrite(this.datastore, table, before, incoming, {
+      user: user ?? userFromClaims({}),
       instance: this.#facts(instance),
       now: Date.now(),
+      roomForNewRows: true,
     });
-    if (judgement.rule !== 'schema')
-      count(this.tally, this.#path('tables', table, 'rules', judgement.rule), judgement.allowed);
-    if (!judgement.allowed) return { kind: 'refused', rule: judgement.rule, reason: judgement.reason };
-    this.#store(instance, table, row, judgement.operation === 'delete' ? undefined : judgement.newRow);
+    if (!verdict.allowed)
+      return { kind: 'refused', rule: verdict.rule as RefusalRule, reason: verdict.reason };
+    if (verdict.operation === 'delete') this.#store(instance, table, row, undefined);
+    else {
+      const merged: Row = { ...before, ...verdict.defaults };
+      for (const [cell, value] of Object.entries(incoming)) if (value !== undefined) merged[cell] = value;
+      this.#store(instance, table, row, merged);
+    }
     return { kind: 'accepted' };
   }
 
   #serverWrite(
-    user: RuleUser,
+    user: RuleUser | undefined,
     name: string | undefined,
     table: string,
     row: string,
     cells: Record<string, CellValue> | undefined,
   ): StepOutcome {
-    const instance = this.#resolve(user, name);
+    const instance = this.#resolve(user, name, 'data');
     if (!('id' in instance)) return { kind: 'refused', rule: 'connect', reason: instance.refused };
     const compiled = ownEntry(this.datastore.tables, table);
     if (compiled === undefined)
@@ -237,10 +233,10 @@ class ScenarioWorld {
       this.#store(instance, table, row, undefined);
       return { kind: 'accepted' };
     }
-    const merged = applyDefaults(compiled.config, { ...before, ...cells });
     if (before !== undefined && Object.entries(cells).every(([cell, value]) => before[cell] === value)) {
       return { kind: 'unchanged', reason: `nothing to change: ${table} › ${row} already holds these values` };
     }
+    const merged = applyDefaults(compiled.config, { ...before, ...cells });
     const problems = validateRow(compiled.config, merged);
     if (problems.length > 0)
       return {
@@ -252,20 +248,18 @@ class ScenarioWorld {
     return { kind: 'accepted' };
   }
 
-  #createInstance(user: RuleUser, name: string): StepOutcome {
-    if (user.id === '')
-      return { kind: 'refused', rule: 'createInstance', reason: ACCESS_SENTENCES.createInstance };
-    const verdict = this.#verdict('createInstance', this.datastore.createInstance({ user, now: Date.now() }));
-    if (!verdict.allowed)
-      return {
-        kind: 'refused',
-        rule: 'createInstance',
-        reason: `The createInstance rule denies you: ${verdict.reason}`,
-      };
+  #createInstance(user: RuleUser | undefined, name: string): StepOutcome {
+    const decision = mayCreateInstance(
+      this.datastore,
+      { admin: false, ...(user ? { user } : {}) },
+      Date.now(),
+    );
+    if (!decision.allowed) return { kind: 'refused', rule: 'createInstance', reason: decision.reason };
+    const owner = user?.id ?? '';
     const max = this.datastore.config.maxInstancesPerUser;
     if (
       max !== undefined &&
-      [...this.#instances.values()].filter((instance) => instance.owner === user.id).length >= max
+      [...this.#instances.values()].filter((instance) => instance.owner === owner).length >= max
     ) {
       return {
         kind: 'refused',
@@ -275,38 +269,36 @@ class ScenarioWorld {
     }
     this.#created += 1;
     const id = `instance-${this.#created}`;
-    this.#instance(id, user.id, [user.id]);
+    this.#instance(id, owner, [owner]);
     this.#names.set(name, id);
     return { kind: 'accepted' };
   }
 
-  #join(user: RuleUser, name: string): StepOutcome {
-    const instance = this.#resolve(user, name);
+  #join(user: RuleUser | undefined, name: string): StepOutcome {
+    const instance = this.#resolve(user, name, 'connect');
     if (!('id' in instance)) return { kind: 'refused', rule: 'join', reason: instance.refused };
-    if (user.id === '') return { kind: 'refused', rule: 'join', reason: ACCESS_SENTENCES.join };
-    const verdict = this.#verdict(
-      'join',
-      this.datastore.join({ user, instance: this.#facts(instance), now: Date.now() }),
-    );
-    if (!verdict.allowed)
-      return { kind: 'refused', rule: 'join', reason: `The join rule denies you: ${verdict.reason}` };
-    if (!instance.members.includes(user.id)) instance.members.push(user.id);
+    const decision = mayJoin(this.datastore, user, this.#facts(instance), Date.now());
+    if (!decision.allowed) return { kind: 'refused', rule: 'join', reason: decision.reason };
+    if (user && !instance.members.includes(user.id)) instance.members.push(user.id);
     return { kind: 'accepted' };
   }
 
-  #invite(user: RuleUser, name: string, invitee: string): StepOutcome {
-    const instance = this.#resolve(user, name);
+  #invite(user: RuleUser | undefined, name: string, invitee: string): StepOutcome {
+    const instance = this.#resolve(user, name, 'connect');
     if (!('id' in instance)) return { kind: 'refused', rule: 'members', reason: instance.refused };
-    if (user.id === '' || user.id !== instance.owner) {
-      return { kind: 'refused', rule: 'members', reason: 'Only the owner or an admin may add members.' };
-    }
+    const decision = mayManage(
+      { kind: 'addMember' },
+      { admin: false, ...(user ? { user } : {}) },
+      instance.owner,
+    );
+    if (!decision.allowed) return { kind: 'refused', rule: 'members', reason: decision.reason };
     if (!instance.members.includes(invitee)) instance.members.push(invitee);
     return { kind: 'accepted' };
   }
 
   /** Runs one step and says what happened. */
   run(step: ScenarioStep): StepOutcome {
-    const user = scenarioUser(this.scenario, step.as ?? '');
+    const user = step.as === undefined || step.as === '' ? undefined : scenarioUser(this.scenario, step.as);
     const name = 'instance' in step ? step.instance : undefined;
     if ('set' in step || 'delete' in step) {
       const [table, row] = 'set' in step ? step.set : step.delete;
@@ -376,7 +368,7 @@ const runScenario = (
 ): ScenarioResult => {
   const datastore = ownEntry(datastores, scenario.datastore);
   if (datastore === undefined) return scenarioResult(scenario, index, []);
-  const world = new ScenarioWorld(datastore, scenario, tally);
+  const world = new ScenarioWorld(tallied(datastore, tally), scenario);
   const steps: StepResult[] = scenario.steps.map((step, stepIndex) =>
     stepResult(step, stepIndex + 1, world.run(step)),
   );

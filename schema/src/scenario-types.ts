@@ -1,20 +1,10 @@
 // The `tests` section of a config as TypeScript types: scenarios of steps that say who can and cannot do what.
 import type { CellValue } from './config-types.ts';
+import type { RejectionRule } from './rejection-notice.ts';
 
-/** The rule kinds a refusal can name: those of rejection notices and those of access decisions. */
+/** The rule kinds a refusal can name: those of rejection notices (Values are no part of a scenario) and of access decisions. */
 export type RefusalRule =
-  | 'create'
-  | 'update'
-  | 'delete'
-  | 'read'
-  | 'schema'
-  | 'readOnly'
-  | 'unknownTable'
-  | 'limit'
-  | 'connect'
-  | 'createInstance'
-  | 'join'
-  | 'members';
+  Exclude<RejectionRule, 'values'> | 'connect' | 'createInstance' | 'join' | 'members';
 
 /** Every refusal rule, in the order people read them. */
 export const REFUSAL_RULES: readonly RefusalRule[] = [

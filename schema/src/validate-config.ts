@@ -32,6 +32,7 @@ const KEY_WORDS: Record<string, string> = {
   max: 'The maximum (max)',
   references: 'The referenced table',
   default: 'The default value',
+  auto: 'The server-written value (auto)',
   maxInstancesPerUser: 'The most instances per user (maxInstancesPerUser)',
   deleteIdleAfterDays: 'The idle days before deletion (deleteIdleAfterDays)',
   designer: 'The designer section',
@@ -142,6 +143,21 @@ const FIELD_TYPES = new Set(['string', 'number', 'boolean']);
 // a field with such a name could never be used in a rule (`row.in`).
 const RESERVED_FIELD_IDS = new Set(['in', 'null', 'true', 'false', 'constructor']);
 
+/** What the server fills each kind of `auto` field with, in words, and the field type that value has. */
+const AUTO_WORDS = {
+  creator: { what: 'the id of the person who created the row', type: 'string' },
+  createdAt: { what: 'the time the row was created', type: 'number' },
+  updatedAt: { what: 'the time the row was last changed', type: 'number' },
+} as const;
+
+const AUTO_FORBIDDEN_WORDS = {
+  default: 'a default value',
+  min: 'a minimum (min)',
+  max: 'a maximum (max)',
+  maxLength: 'a longest length (maxLength)',
+  references: 'a link to another table (references)',
+} as const;
+
 const checkField = (
   field: Record<string, unknown>,
   segments: Segments,
@@ -155,6 +171,28 @@ const checkField = (
   const place = describePlace(segments);
   const type = field.type;
   if (typeof type !== 'string' || !FIELD_TYPES.has(type)) return;
+  if (typeof field.auto === 'string' && field.auto in AUTO_WORDS) {
+    const auto = AUTO_WORDS[field.auto as keyof typeof AUTO_WORDS];
+    if (type !== auto.type) {
+      add(
+        'auto',
+        'auto_not_for_type',
+        `${place} is filled with ${auto.what}, which is ${expectedWords[auto.type]}: make it a ${auto.type === 'string' ? 'text' : 'number'} field, or remove "auto".`,
+      );
+    }
+    // The server writes the value: nothing a client-written field may have makes sense on it.
+    for (const key of ['default', 'min', 'max', 'maxLength', 'references'] as const) {
+      if (field[key] !== undefined) {
+        add(
+          key,
+          'auto_with_setting',
+          `${place} is filled by the server with ${auto.what}, so it cannot also have ${AUTO_FORBIDDEN_WORDS[key]}: remove one of them.`,
+        );
+      }
+    }
+    // A server-written value is there on every row the server creates, so the limits below never apply to it.
+    return;
+  }
   if (field.maxLength !== undefined && type !== 'string') {
     add('maxLength', 'limit_not_for_type', `maxLength only applies to text fields; ${place} holds ${type}s.`);
   }

@@ -81,7 +81,15 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
   }, [refresh]);
 
   const diff = useMemo(() => diffConfigs(live?.config ?? undefined, config), [live, config]);
-  const sameAsLive = useMemo(() => !!live && canonical(live.config) === canonical(config), [live, config]);
+  // A live config without a canvas layout (deployed from a file) is the same when only the layout placed on
+  // opening differs: nothing the person changed.
+  const sameAsLive = useMemo(() => {
+    if (!live) return false;
+    const withoutLayout = (c: AppConfig): AppConfig => ({ ...c, designer: undefined });
+    return live.config.designer === undefined
+      ? canonical(live.config) === canonical(withoutLayout(config))
+      : canonical(live.config) === canonical(config);
+  }, [live, config]);
 
   const deploy = async (force: boolean) => {
     setStatus({ kind: 'busy', text: 'Deploying…' });
@@ -247,11 +255,6 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
                 </button>
               </div>
             )}
-            {status.kind === 'error' && problems.length > 0 && (
-              <button type="button" onClick={() => setView('design')}>
-                Show the problems
-              </button>
-            )}
           </div>
         )}
       </section>
@@ -275,6 +278,10 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
                     type="button"
                     className="ghost"
                     onClick={async () => {
+                      const sure = confirm(
+                        `Roll back to version ${v.version}? It goes live again as a new version, and every app uses it at once.`,
+                      );
+                      if (!sure) return;
                       try {
                         const version = await rollback(connection, app, v.version);
                         setStatus({

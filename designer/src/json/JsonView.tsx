@@ -34,9 +34,13 @@ const sameConfig = (text: string, config: AppConfig): boolean => {
 export const JsonView = () => {
   const config = useDesigner((s) => s.config);
   const replaceConfig = useDesigner((s) => s.replaceConfig);
+  const syntaxError = useDesigner((s) => s.textProblem);
+  const setSyntaxError = useDesigner((s) => s.setTextProblem);
   const [text, setText] = useState(() => configText(config));
-  const [syntaxError, setSyntaxError] = useState<string>();
   const textRef = useRef(text);
+
+  // Leaving the view drops the broken text (the draft is the last config the canvas could show).
+  useEffect(() => () => setSyntaxError(undefined), [setSyntaxError]);
 
   // A change made elsewhere (undo, the canvas) replaces the text; the person's own typing does not.
   useEffect(() => {
@@ -46,7 +50,7 @@ export const JsonView = () => {
       setText(next);
       setSyntaxError(undefined);
     }
-  }, [config]);
+  }, [config, setSyntaxError]);
 
   return (
     <div className="json-view">

@@ -1,4 +1,5 @@
-// Pure edits of an app config (add, rename, delete tables and fields; set rules and references) used by the store.
+// Pure edits of an app config (add, rename, delete tables and fields; set rules and references) used by the store;
+// renames carry into the config's scenarios as they do into rules and references.
 import type {
   AppConfig,
   DatastoreConfig,
@@ -6,6 +7,7 @@ import type {
   RowRuleKind,
   TableConfig,
 } from '@datastore-designer/schema';
+import { renameDatastoreInTests, renameFieldInTests, renameTableInTests } from '../tests/test-edits.ts';
 
 /** The pattern every datastore, table and field id must follow (CONTRACT §1). */
 export const ID_PATTERN = /^[a-z][a-zA-Z0-9_]{0,63}$/;
@@ -95,6 +97,7 @@ export const addDatastore = (config: AppConfig): string => {
 /** Renames a datastore, moving its layout along. */
 export const renameDatastore = (config: AppConfig, from: string, to: string): void => {
   config.datastores = renameKey(config.datastores, from, to);
+  renameDatastoreInTests(config, from, to);
   const layout = layoutOf(config);
   if (layout[from]) {
     layout[to] = layout[from];
@@ -121,6 +124,7 @@ export const addTable = (config: AppConfig, ds: string, at?: Point): string => {
 export const renameTable = (config: AppConfig, ds: string, from: string, to: string): void => {
   const datastore = datastoreOf(config, ds);
   datastore.tables = renameKey(datastore.tables, from, to);
+  renameTableInTests(config, ds, from, to);
   for (const table of Object.values(datastore.tables)) {
     for (const field of Object.values(table.fields)) if (field.references === from) field.references = to;
   }
@@ -149,6 +153,7 @@ export const addField = (config: AppConfig, ds: string, table: string, base = 'n
 export const renameField = (config: AppConfig, ds: string, table: string, from: string, to: string): void => {
   const target = tableOf(config, ds, table);
   target.fields = renameKey(target.fields, from, to);
+  renameFieldInTests(config, ds, table, from, to);
   const mention = new RegExp(`\\b(row|newRow)\\.${from}\\b`, 'g');
   for (const kind of ['create', 'update', 'delete'] as const) {
     const rule = target.rules?.[kind];

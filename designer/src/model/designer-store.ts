@@ -25,6 +25,12 @@ export interface DesignerState {
   future: AppConfig[];
   /** Problems the runtime reported on the last deploy, shown in the Problems panel until the next change. */
   serverProblems: ConfigProblem[];
+  /**
+   * Why the text in the JSON view is not the draft (not JSON, or not drawable), while the person is fixing it; the
+   * Problems panel shows it and nothing deploys meanwhile.
+   */
+  textProblem: string | undefined;
+  setTextProblem: (problem: string | undefined) => void;
   /** Whether the draft on screen is written to this browser yet (autosave). */
   saved: boolean;
   setSaved: (saved: boolean) => void;
@@ -118,6 +124,8 @@ export const createDesignerStore = (
       past: [],
       future: [],
       serverProblems: [],
+      textProblem: undefined,
+      setTextProblem: (textProblem) => set({ textProblem }),
       focusTick: 0,
       saved: true,
       setSaved: (saved) => set({ saved }),

@@ -8,6 +8,8 @@ export interface ProjectMeta {
   /** The app id the project deploys to. */
   app: string;
   updatedAt: string;
+  /** True when the project was opened from an app deployed on the runtime (opening it again reopens this one). */
+  fromRuntime?: boolean;
 }
 
 const LIST_KEY = 'datastore-designer.projects';
@@ -38,12 +40,18 @@ export const appIdFrom = (name: string): string => {
 };
 
 /** Creates a project with a first draft and returns its description. */
-export const createProject = (name: string, config: AppConfig, app?: string): ProjectMeta => {
+export const createProject = (
+  name: string,
+  config: AppConfig,
+  app?: string,
+  options: { fromRuntime?: boolean } = {},
+): ProjectMeta => {
   const meta: ProjectMeta = {
     id: `p${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`,
     name,
     app: app ?? appIdFrom(name),
     updatedAt: new Date().toISOString(),
+    ...(options.fromRuntime ? { fromRuntime: true } : {}),
   };
   writeList([...listProjects(), meta]);
   saveDraft(meta.id, config);

@@ -1,4 +1,5 @@
 // The datastore panel: name, how instances are made, sync mode, who may open/start/join, and its tables.
+import { useId } from 'react';
 import {
   DEFAULT_INSTANCE_RULES,
   type InstanceKind,
@@ -33,6 +34,7 @@ export const DatastorePanel = ({ highlightRule }: { highlightRule?: RuleKind }) 
   const datastore = useDesigner((s) => s.datastore);
   const { change, select, setDatastore } = useDesigner((s) => s);
   const ds = config.datastores[datastore];
+  const titleId = useId();
   if (!ds) return <p className="empty">No datastore selected.</p>;
 
   const setRule = (kind: InstanceRuleKind, expression: string | undefined, coalesce?: string) =>
@@ -62,9 +64,10 @@ export const DatastorePanel = ({ highlightRule }: { highlightRule?: RuleKind }) 
           setDatastore(to);
         }}
       />
-      <label className="field-row">
-        <span>Title (for people)</span>
+      <div className="field-row">
+        <label htmlFor={titleId}>Title (for people)</label>
         <input
+          id={titleId}
           value={ds.title ?? ''}
           placeholder="e.g. Team board"
           onChange={(event) =>
@@ -79,7 +82,7 @@ export const DatastorePanel = ({ highlightRule }: { highlightRule?: RuleKind }) 
             )
           }
         />
-      </label>
+      </div>
 
       <h3>Who shares the data</h3>
       <div className="choice-cards" role="radiogroup" aria-label="Instances">

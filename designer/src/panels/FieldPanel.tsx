@@ -1,4 +1,5 @@
 // The field panel: name, kind of value, required, default, limits, and a link to another table.
+import { useId } from 'react';
 import type { FieldConfig, FieldType } from '@datastore-designer/schema';
 import { useDesigner } from '../model/useDesigner.ts';
 import { deleteField, renameField, setField, setReference } from '../model/config-edits.ts';
@@ -16,6 +17,7 @@ export const FieldPanel = ({ table, field }: { table: string; field: string }) =
   const ds = useDesigner((s) => s.config.datastores[s.datastore]);
   const { change, select } = useDesigner((s) => s);
   const config = ds?.tables[table]?.fields[field];
+  const holdsId = useId();
   if (!ds || !config) return <p className="empty">This field no longer exists.</p>;
 
   const update = (patch: (f: FieldConfig) => void, coalesce?: string) =>
@@ -49,10 +51,10 @@ export const FieldPanel = ({ table, field }: { table: string; field: string }) =
           select({ kind: 'field', table, field: to });
         }}
       />
-      <label className="field-row">
-        <span>Holds</span>
+      <div className="field-row">
+        <label htmlFor={holdsId}>Holds</label>
         <select
-          aria-label="Kind of value"
+          id={holdsId}
           value={config.references ? 'link' : config.type}
           onChange={(event) => {
             const value = event.target.value;
@@ -78,7 +80,7 @@ export const FieldPanel = ({ table, field }: { table: string; field: string }) =
           ))}
           <option value="link">A link to a row of another table</option>
         </select>
-      </label>
+      </div>
       {config.references !== undefined && (
         <label className="field-row">
           <span>Links to table</span>

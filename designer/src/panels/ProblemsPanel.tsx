@@ -34,6 +34,8 @@ export const ProblemsPanel = () => {
                   type="button"
                   className="problem"
                   onClick={() => {
+                    // The JSON text's own problem is fixed where it is, in the JSON view.
+                    if (problem.path === '' && problem.code === 'invalid_json') return;
                     setView('design');
                     if (place.datastore) setDatastore(place.datastore);
                     select(place.selection, { focus: true });

@@ -27,7 +27,8 @@ export const SidePanel = () => {
   }, [focusTick]);
 
   return (
-    <aside className="side-panel" ref={panel} aria-label="Settings">
+    // `nokey`: React Flow's canvas keys (Space pans) must not swallow what is typed here, Monaco included.
+    <aside className="side-panel nokey" ref={panel} aria-label="Settings">
       {selection.kind === 'datastore' && <DatastorePanel highlightRule={selection.rule} />}
       {selection.kind === 'table' && <TablePanel table={selection.table} highlightRule={selection.rule} />}
       {selection.kind === 'field' && <FieldPanel table={selection.table} field={selection.field} />}

@@ -27,6 +27,25 @@ export interface RuleEditorProps {
   onChange: (expression: string | undefined, coalesce?: string) => void;
 }
 
+/** The role box: keeps what is typed (a space before the next word included) and saves it trimmed. */
+const RoleInput = ({ role, onChange }: { role: string; onChange: (role: string) => void }) => {
+  const [text, setText] = useState(role);
+  // A role set elsewhere (undo, the CEL editor) replaces the text; the person's own typing does not.
+  if (text.trim() !== role.trim()) setText(role);
+  return (
+    <input
+      aria-label="Role"
+      placeholder="role, e.g. admin"
+      value={text}
+      onChange={(event) => {
+        setText(event.target.value);
+        onChange(event.target.value.trim());
+      }}
+      onBlur={() => setText(role)}
+    />
+  );
+};
+
 /** Edits one rule. */
 export const RuleEditor = ({
   kind,
@@ -103,13 +122,9 @@ export const RuleEditor = ({
           </select>
         )}
         {choice.preset === 'role' && (
-          <input
-            aria-label="Role"
-            placeholder="role, e.g. admin"
-            value={choice.role ?? ''}
-            onChange={(event) =>
-              onChange(choiceToCel({ preset: 'role', role: event.target.value.trim() }, kind), `role-${kind}`)
-            }
+          <RoleInput
+            role={choice.role ?? ''}
+            onChange={(role) => onChange(choiceToCel({ preset: 'role', role }, kind), `role-${kind}`)}
           />
         )}
       </div>

@@ -47,8 +47,14 @@ export const StartScreen = () => {
   const openDeployed = async (app: string): Promise<void> => {
     setImportError(undefined);
     try {
+      // The project already made from this app opens again rather than a second copy.
+      const existing = listProjects().find((project) => project.app === app && project.fromRuntime);
+      if (existing) {
+        open(existing);
+        return;
+      }
       const live = await fetchLiveConfig(loadConnection(), app);
-      if (live) open(createProject(freeName(app), live.config, app));
+      if (live) open(createProject(freeName(app), live.config, app, { fromRuntime: true }));
     } catch (error) {
       setImportError((error as Error).message);
     }
@@ -73,7 +79,8 @@ export const StartScreen = () => {
       setImportError(`"${file.name}" cannot be opened: ${reason}`);
       return;
     }
-    startFrom(file.name.replace(/\.json$/i, ''), config as AppConfig);
+    // An exported file is named `<app>.datastore.json`: the project gets that app id back.
+    startFrom(file.name.replace(/(\.datastore)?\.json$/i, ''), config as AppConfig);
   };
 
   return (

@@ -42,3 +42,44 @@ export const flipExpectation = (config: AppConfig, scenario: number, step: numbe
   if (expected === 'accepted') target.expect = 'refused';
   else delete target.expect;
 };
+
+/** The scenarios that test a datastore. */
+const scenariosOf = (config: AppConfig, ds: string) => (config.tests ?? []).filter((s) => s.datastore === ds);
+
+const renameCell = (cells: Record<string, unknown> | null, from: string, to: string): void => {
+  if (cells === null || !Object.hasOwn(cells, from)) return;
+  cells[to] = cells[from];
+  delete cells[from];
+};
+
+/** Keeps scenarios pointing at a datastore that was renamed. */
+export const renameDatastoreInTests = (config: AppConfig, from: string, to: string): void => {
+  for (const scenario of scenariosOf(config, from)) scenario.datastore = to;
+};
+
+/** Keeps the steps of a datastore's scenarios pointing at a table that was renamed. */
+export const renameTableInTests = (config: AppConfig, ds: string, from: string, to: string): void => {
+  for (const scenario of scenariosOf(config, ds)) {
+    for (const step of scenario.steps) {
+      const address =
+        'set' in step ? step.set : 'delete' in step ? step.delete : 'sees' in step ? step.sees : undefined;
+      if (address && address[0] === from) address[0] = to;
+    }
+  }
+};
+
+/** Keeps the cells of a table's steps named after a field that was renamed. */
+export const renameFieldInTests = (
+  config: AppConfig,
+  ds: string,
+  table: string,
+  from: string,
+  to: string,
+): void => {
+  for (const scenario of scenariosOf(config, ds)) {
+    for (const step of scenario.steps) {
+      if ('set' in step && step.set[0] === table) renameCell(step.set[2], from, to);
+      if ('sees' in step && step.sees[0] === table) renameCell(step.sees[2], from, to);
+    }
+  }
+};

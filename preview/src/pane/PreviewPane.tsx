@@ -37,6 +37,12 @@ export interface PreviewPaneProps {
   runtime: PreviewRuntime;
 }
 
+/** The space a person has open, and how many times they asked to open one (each ask connects anew). */
+interface OpenSpace {
+  id: string;
+  attempt: number;
+}
+
 interface ColumnProps {
   user: SimulatedUser;
   users: SimulatedUser[];
@@ -49,7 +55,7 @@ interface ColumnProps {
   tracker: LatencyTracker;
   latency: ChangeLatency | undefined;
   spaces: PreviewSpace[];
-  openSpace: string | undefined;
+  openSpace: OpenSpace | undefined;
   onSpaces: (update: (spaces: PreviewSpace[]) => PreviewSpace[]) => void;
   onOpenSpace: (userKey: string, spaceId: string) => void;
   onChange: (user: SimulatedUser) => void;
@@ -62,7 +68,7 @@ const UserColumn = (props: ColumnProps) => {
   const { user, users, config, datastore, previewApp, runtime, ready, epoch, tracker, spaces, openSpace } =
     props;
   const kind = config.datastores[datastore]?.instances ?? 'single';
-  const instance = kind === 'multi' ? openSpace : instanceFor(kind);
+  const instance = kind === 'multi' ? openSpace?.id : instanceFor(kind);
   const state = useUserConnection({
     runtime,
     app: previewApp,
@@ -71,6 +77,7 @@ const UserColumn = (props: ColumnProps) => {
     config,
     user,
     epoch,
+    attempt: openSpace?.attempt ?? 0,
     ready,
     tracker,
   });
@@ -96,7 +103,7 @@ const UserColumn = (props: ColumnProps) => {
         user={user}
         users={users}
         spaces={spaces}
-        openSpace={openSpace}
+        openSpace={openSpace?.id}
         busy={busy || !ready}
         message={message}
         onCreate={() =>
@@ -179,7 +186,7 @@ export const PreviewPane = ({ config, app, runtime }: PreviewPaneProps) => {
   const tracker = useMemo(() => new LatencyTracker(), []);
   const latencies = useSyncExternalStore(tracker.subscribe, tracker.getSnapshot);
   const [spaces, setSpaces] = useState<PreviewSpace[]>([]);
-  const [openSpaces, setOpenSpaces] = useState<Record<string, string>>({});
+  const [openSpaces, setOpenSpaces] = useState<Record<string, OpenSpace>>({});
   const ready = deploy.version !== undefined;
   const datastoreConfig = config.datastores[datastore];
   const serverOnly = Object.entries(datastoreConfig?.tables ?? {})
@@ -271,7 +278,13 @@ export const PreviewPane = ({ config, app, runtime }: PreviewPaneProps) => {
                 spaces={spaces}
                 openSpace={openSpaces[user.key]}
                 onSpaces={setSpaces}
-                onOpenSpace={(userKey, spaceId) => setOpenSpaces((open) => ({ ...open, [userKey]: spaceId }))}
+                onOpenSpace={(userKey, spaceId) =>
+                  // Opening (or joining) again connects anew, even to the same space: a refused client gave up.
+                  setOpenSpaces((open) => ({
+                    ...open,
+                    [userKey]: { id: spaceId, attempt: (open[userKey]?.attempt ?? 0) + 1 },
+                  }))
+                }
                 onChange={(next) =>
                   setUsers((list) => list.map((other) => (other.key === next.key ? next : other)))
                 }

@@ -96,6 +96,23 @@ const traceWords = ({ event, sources }: PaneTraceEntry, users: SimulatedUser[], 
   return `↓ received: ${rows} — from ${[...from].join(', ')}`;
 };
 
+/** What became of the person's last change, in words: refused, how fast it reached whom, or who got it later. */
+const latencyWords = (
+  latency: ChangeLatency | undefined,
+  latest: Rejection | undefined,
+  users: SimulatedUser[],
+): string => {
+  if (!latency) return 'No change made yet.';
+  if (latest && latest.at >= latency.at && latest.table === latency.table && latest.row === latency.row)
+    return 'Your last change was refused, so it reached nobody else.';
+  const name = (key: string) => users.find((other) => other.key === key)?.name ?? key;
+  const parts = Object.entries(latency.reached).map(([key, ms]) => `${name(key)} in ${ms} ms`);
+  const later =
+    latency.later.length > 0 ? ` ${latency.later.map(name).join(', ')} got it on coming online.` : '';
+  if (parts.length > 0) return `Last change reached ${parts.join(', ')}.${later}`;
+  return later ? later.trim() : 'Last change has not reached anyone else (yet).';
+};
+
 /** A column for one simulated person. */
 export const UserPanel = ({
   user,
@@ -157,7 +174,6 @@ export const UserPanel = ({
   const visibleTables = Object.entries(datastoreConfig?.tables ?? {}).filter(
     ([, table]) => !table.serverOnly,
   );
-  const reached = Object.entries(latency?.reached ?? {});
 
   return (
     <section className="dd-user" data-user={user.sub} aria-label={`${user.name}'s device`}>
@@ -187,7 +203,12 @@ export const UserPanel = ({
             aria-label={`${user.name} online`}
             checked={status.status === 'online' || status.status === 'connecting'}
             disabled={!connection}
-            onChange={(event) => (event.target.checked ? connection?.goOnline() : connection?.goOffline())}
+            onChange={(event) => {
+              if (event.target.checked) {
+                tracker.noteOnline(user.key);
+                connection?.goOnline();
+              } else connection?.goOffline();
+            }}
           />{' '}
           {STATUS_WORDS[status.status]}
         </label>
@@ -217,13 +238,7 @@ export const UserPanel = ({
           ))
         : null}
       <div className="dd-latency" data-testid="latency">
-        {latency
-          ? reached.length > 0
-            ? `Last change reached ${reached
-                .map(([key, ms]) => `${users.find((other) => other.key === key)?.name ?? key} in ${ms} ms`)
-                .join(', ')}.`
-            : 'Last change has not reached anyone else (yet).'
-          : 'No change made yet.'}
+        {latencyWords(latency, latest, users)}
       </div>
       <h4>Refused changes</h4>
       {rejections.length === 0 ? (

@@ -1,12 +1,16 @@
 // Measures how long one simulated user's change takes to show up in the other users' stores, and who wrote what.
 import type { MergeableStore } from 'tinybase';
 
-/** The last change a user made and, per other user, how many milliseconds it took to reach them. */
+/**
+ * The last change a user made and, per other user who was online when it was made, how many milliseconds it took
+ * to reach them; `later` names those who got it on connecting or coming back online (no latency to speak of).
+ */
 export interface ChangeLatency {
   at: number;
   table: string;
   row: string;
   reached: Record<string, number>;
+  later: string[];
 }
 
 /** Where a received row came from, as far as the preview can tell. */
@@ -25,13 +29,20 @@ export class LatencyTracker {
   readonly #pending = new Map<string, PendingWrite>();
   #latest: Record<string, ChangeLatency> = {};
   readonly #listeners = new Set<() => void>();
+  /** Since when (performance.now) each user has been connected and online without a break. */
+  readonly #onlineSince = new Map<string, number>();
+
+  /** Records that a user just came (back) online: changes made before now reach them "later", not with a latency. */
+  noteOnline(user: string): void {
+    this.#onlineSince.set(user, performance.now());
+  }
 
   /** Records that `writer` is about to write these cells (undefined = deleted) of one row. */
   noteWrite(writer: string, table: string, row: string, cells: Record<string, unknown>): void {
     const at = performance.now();
     for (const [cell, value] of Object.entries(cells))
       this.#pending.set(cellKey(table, row, cell), { writer, value, at });
-    this.#latest = { ...this.#latest, [writer]: { at: Date.now(), table, row, reached: {} } };
+    this.#latest = { ...this.#latest, [writer]: { at: Date.now(), table, row, reached: {}, later: [] } };
     this.#emit();
   }
 
@@ -53,17 +64,19 @@ export class LatencyTracker {
 
   /** Watches a user's store for cells written by someone else; returns a function that stops watching. */
   observe(user: string, store: MergeableStore): () => void {
+    this.noteOnline(user);
     const id = store.addCellListener(null, null, null, (_store, table, row, cell, newCell) => {
       const pending = this.#pending.get(cellKey(table, row, cell));
       if (!pending || pending.writer === user || pending.value !== newCell) return;
       const last = this.#latest[pending.writer];
-      if (!last || last.table !== table || last.row !== row || last.reached[user] !== undefined) return;
+      if (!last || last.table !== table || last.row !== row) return;
+      if (last.reached[user] !== undefined || last.later.includes(user)) return;
+      const joinedAfter = (this.#onlineSince.get(user) ?? 0) > pending.at;
       this.#latest = {
         ...this.#latest,
-        [pending.writer]: {
-          ...last,
-          reached: { ...last.reached, [user]: Math.round(performance.now() - pending.at) },
-        },
+        [pending.writer]: joinedAfter
+          ? { ...last, later: [...last.later, user] }
+          : { ...last, reached: { ...last.reached, [user]: Math.round(performance.now() - pending.at) } },
       };
       this.#emit();
     });

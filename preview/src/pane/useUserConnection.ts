@@ -32,6 +32,8 @@ export interface UserConnectionTarget {
   user: SimulatedUser;
   /** Changes when the preview's data was reset, to start fresh clients. */
   epoch: number;
+  /** Changes when the person asks to open the instance again (after joining it, say), to start a fresh client. */
+  attempt?: number;
   ready: boolean;
   tracker: LatencyTracker;
 }
@@ -43,7 +45,7 @@ const NOT_CONNECTED: StatusDetail = { status: 'offline', reason: 'Not connected 
 
 /** Keeps one real client per simulated user, recreated when the instance or the preview data changes. */
 export const useUserConnection = (target: UserConnectionTarget): UserConnectionState => {
-  const { runtime, app, datastore, instance, config, user, epoch, ready, tracker } = target;
+  const { runtime, app, datastore, instance, config, user, epoch, attempt, ready, tracker } = target;
   const [state, setState] = useState<UserConnectionState>({
     connection: undefined,
     status: NOT_CONNECTED,
@@ -107,7 +109,7 @@ export const useUserConnection = (target: UserConnectionTarget): UserConnectionS
       for (const cleanup of cleanups) cleanup();
       void connection?.destroy();
     };
-  }, [runtime, app, datastore, instance, epoch, ready, user.key, claims, readOnly, tracker]);
+  }, [runtime, app, datastore, instance, epoch, attempt, ready, user.key, claims, readOnly, tracker]);
 
   return state;
 };

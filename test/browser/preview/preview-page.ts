@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { startRuntime, type Runtime } from '../../support/runtime.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -83,11 +83,18 @@ export const openPane = async (
 /** The column of one simulated person, by user id. */
 export const userColumn = (page: Page, sub: string) => page.locator(`section[data-user="${sub}"]`);
 
-/** Adds a row as a person by filling the grid's new-row inputs and pressing Add. */
+/** Replaces what a box holds by typing, as a person does (click, select all, type). */
+export const typeInto = async (page: Page, box: Locator, text: string): Promise<void> => {
+  await box.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(text);
+};
+
+/** Adds a row as a person by typing into the grid's new-row inputs and pressing Add. */
 export const addRow = async (page: Page, sub: string, table: string, cells: Record<string, string>) => {
   const grid = userColumn(page, sub).locator(`table[data-table="${table}"]`);
   for (const [field, value] of Object.entries(cells))
-    await grid.getByLabel(`new ${field}`, { exact: true }).fill(value);
+    await typeInto(page, grid.getByLabel(`new ${field}`, { exact: true }), value);
   await grid.getByRole('button', { name: 'Add' }).click();
 };
 

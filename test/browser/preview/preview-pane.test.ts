@@ -13,6 +13,7 @@ import {
   openPane,
   rowIdsWith,
   startPreviewRuntime,
+  typeInto,
   userColumn,
 } from './preview-page.ts';
 
@@ -93,8 +94,8 @@ describe('PreviewPane', () => {
     await poll(() => rowIdsWith(page!, 'bob', 'notes', 'text', 'Alice’s note')).toHaveLength(1);
     const [rowId] = await rowIdsWith(page, 'bob', 'notes', 'text', 'Alice’s note');
     const bobCell = userColumn(page, 'bob').getByLabel(`text of ${rowId}`, { exact: true });
-    await bobCell.fill('Bob was here');
-    await bobCell.press('Enter');
+    await typeInto(page, bobCell, 'Bob was here');
+    await page.keyboard.press('Enter');
     const refusal = userColumn(page, 'bob').locator('.dd-rejection').first();
     await refusal.waitFor();
     await userColumn(page, 'bob').locator(`tr[data-row="${rowId}"].dd-flash`).waitFor({ timeout: 1000 });
@@ -144,8 +145,8 @@ describe('PreviewPane', () => {
     await poll(() => rowIdsWith(page!, 'bob', 'notes', 'text', 'Sam’s idea')).toHaveLength(1);
     const [rowId] = await rowIdsWith(page, 'sam', 'notes', 'text', 'Plan the offsite');
     const samCell = userColumn(page, 'sam').getByLabel(`text of ${rowId}`, { exact: true });
-    await samCell.fill('Cancel the offsite');
-    await samCell.press('Enter');
+    await typeInto(page, samCell, 'Cancel the offsite');
+    await page.keyboard.press('Enter');
     await userColumn(page, 'sam').locator('.dd-rejection').first().waitFor();
     await userColumn(page, 'bob').locator('details.dd-trace summary').click();
     await userColumn(page, 'sam').locator('details.dd-trace summary').click();
@@ -200,7 +201,7 @@ describe('PreviewPane', () => {
     expect(await userColumn(page, 'bob').getByText('Read-only').count()).toBe(1);
 
     // The pane can still add data the way the app's back end would: through the server data API.
-    await userColumn(page, 'alice').getByLabel('new name', { exact: true }).fill('Coffee');
+    await typeInto(page, userColumn(page, 'alice').getByLabel('new name', { exact: true }), 'Coffee');
     await userColumn(page, 'alice').getByRole('button', { name: 'Add as the server' }).click();
     await poll(() => rowIdsWith(page!, 'bob', 'items', 'name', 'Coffee')).toHaveLength(1);
   });
@@ -253,6 +254,60 @@ describe('PreviewPane', () => {
     await sam.getByRole('button', { name: 'Join with the id' }).click();
     await online('sam');
     await poll(() => rowIdsWith(page!, 'sam', 'moves', 'by', 'bob')).toHaveLength(1);
+  });
+
+  test('multi: joining with the id after a refused Open connects at once, without touching Online', async () => {
+    const config: AppConfig = {
+      format: 1,
+      datastores: {
+        match: {
+          instances: 'multi',
+          sync: 'twoWay',
+          join: "user.id != ''",
+          tables: { moves: { fields: { square: { type: 'number' } }, rules: { create: "user.id != ''" } } },
+        },
+      },
+    };
+    page = await openPane(browser, runtime, freshApp(), config);
+    const alice = userColumn(page, 'alice');
+    const bob = userColumn(page, 'bob');
+    await alice.getByRole('button', { name: 'Create a new space' }).click();
+    await online('alice');
+    const spaceId = (await alice.getByTestId('open-space').textContent()) ?? '';
+    await bob.getByLabel('Bob space').selectOption(spaceId);
+    await bob.getByRole('button', { name: 'Open', exact: true }).click();
+    await bob.locator('[data-status="refused"]').waitFor({ timeout: 15_000 });
+    await bob.getByRole('button', { name: 'Join with the id' }).click();
+    await bob.getByText('Joined').waitFor();
+    await online('bob');
+  });
+
+  test('the latency line says a refused change reached nobody, and who got a change only on coming online', async () => {
+    page = await openPane(browser, runtime, freshApp(), boardConfig);
+    await online('alice');
+    await online('bob');
+    await addRow(page, 'alice', 'notes', { text: 'Alice’s note' });
+    await poll(() => rowIdsWith(page!, 'bob', 'notes', 'text', 'Alice’s note')).toHaveLength(1);
+    // Bob may not change Alice's note: his line says so instead of "not reached anyone (yet)".
+    const [rowId] = await rowIdsWith(page, 'bob', 'notes', 'text', 'Alice’s note');
+    const bobCell = userColumn(page, 'bob').getByLabel(`text of ${rowId}`, { exact: true });
+    await bobCell.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('Bob was here');
+    await page.keyboard.press('Enter');
+    await poll(() => userColumn(page!, 'bob').getByTestId('latency').textContent()).toBe(
+      'Your last change was refused, so it reached nobody else.',
+    );
+    // Bob was offline when Alice wrote her next note: he got it on coming back, which is no latency.
+    await userColumn(page, 'bob').getByLabel('Bob online').uncheck();
+    await userColumn(page, 'bob').locator('[data-status="offline"]').waitFor();
+    await addRow(page, 'alice', 'notes', { text: 'Second note' });
+    await page.waitForTimeout(300);
+    await userColumn(page, 'bob').getByLabel('Bob online').check();
+    await online('bob');
+    await poll(() => userColumn(page!, 'alice').getByTestId('latency').textContent()).toBe(
+      'Bob got it on coming online.',
+    );
   });
 
   test('perUser gives each person their own data, perTenant groups people by organisation, reset wipes it', async () => {
@@ -326,10 +381,14 @@ describe('PreviewPane', () => {
     await poll(() => rowIdsWith(page!, 'alice', 'notes', 'text', 'First')).toHaveLength(0);
 
     await userColumn(page, 'bob').getByRole('button', { name: 'Edit person' }).click();
-    await page.locator('.dd-user-editor').getByLabel('Roles (comma-separated)').fill('admin');
-    await page.locator('.dd-user-editor').getByRole('button', { name: 'Save' }).click();
+    await typeInto(
+      page,
+      page.locator('.dd-user-editor').getByLabel('Roles (comma-separated)'),
+      'admin, team lead',
+    );
+    await page.keyboard.press('Enter');
     await poll(() => userColumn(page!, 'bob').locator('.dd-user-head').textContent()).toContain(
-      'roles: admin',
+      'roles: admin, team lead',
     );
     await online('bob');
     await poll(() => rowIdsWith(page!, 'bob', 'notes', 'text', 'Second')).toHaveLength(1);
