@@ -44,3 +44,25 @@ describe('rule presets', () => {
     expect(celToChoice('  user.id   !=  ""  ').preset).toBe('signedIn');
   });
 });
+
+describe('the person who created the row', () => {
+  const withCreator: TableConfig = {
+    fields: { owner: { type: 'string', auto: 'creator' }, title: { type: 'string' } },
+  };
+  it('is offered on change and delete rules of a table with a Created by field, never on add', () => {
+    expect(presetsFor('delete', 'single', ['owner']).map((o) => o.id)).toContain('creator');
+    expect(presetsFor('update', 'single', ['owner']).map((o) => o.id)).toContain('creator');
+    expect(presetsFor('create', 'single', ['owner']).map((o) => o.id)).not.toContain('creator');
+    expect(presetsFor('delete', 'single').map((o) => o.id)).not.toContain('creator');
+  });
+  it('writes row.<field> == user.id, which type-checks and reads back', () => {
+    for (const kind of ['update', 'delete'] as const) {
+      const cel = choiceToCel({ preset: 'creator', field: 'owner' }, kind) ?? '';
+      expect(cel).toBe('row.owner == user.id');
+      expect(checkRule(cel, kind, withCreator)).toEqual([]);
+      expect(celToChoice(cel, ['owner'])).toEqual({ preset: 'creator', field: 'owner' });
+      // Without the Created by field it is the row's user field, as before.
+      expect(celToChoice(cel).preset).toBe('rowUser');
+    }
+  });
+});

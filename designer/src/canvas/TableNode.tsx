@@ -25,6 +25,7 @@ export type TableNodeData = {
 export type TableNodeType = Node<TableNodeData, 'table'>;
 
 const TYPE_WORDS = { string: 'text', number: 'number', boolean: 'yes/no' } as const;
+const AUTO_WORDS = { creator: 'created by', createdAt: 'created at', updatedAt: 'changed at' } as const;
 
 /** An id box edited in place: Enter or leaving the box saves, Escape cancels. */
 const InlineName = ({
@@ -162,7 +163,11 @@ export const TableNode = memo(({ id, data, selected }: NodeProps<TableNodeType>)
               </span>
             )}
             <span className="field-type">
-              {field.references ? `→ ${field.references}` : TYPE_WORDS[field.type]}
+              {field.auto
+                ? AUTO_WORDS[field.auto]
+                : field.references
+                  ? `→ ${field.references}`
+                  : TYPE_WORDS[field.type]}
             </span>
             {selected && (
               <button

@@ -7,6 +7,7 @@ export type PresetId =
   | 'anyone'
   | 'signedIn'
   | 'rowUser'
+  | 'creator'
   | 'role'
   | 'members'
   | 'owner'
@@ -32,7 +33,12 @@ export interface PresetOption {
 const isRowRule = (kind: RuleKind): boolean => kind === 'create' || kind === 'update' || kind === 'delete';
 
 /** The options that make sense for a rule kind (row rules can look at the row, instance rules cannot). */
-export const presetsFor = (kind: RuleKind, instances: InstanceKind): PresetOption[] => {
+export const presetsFor = (
+  kind: RuleKind,
+  instances: InstanceKind,
+  /** The table's "Created by" fields (`auto: "creator"`), offered as "the person who created the row". */
+  creatorFields: readonly string[] = [],
+): PresetOption[] => {
   const row = isRowRule(kind);
   const options: PresetOption[] = [
     {
@@ -46,6 +52,9 @@ export const presetsFor = (kind: RuleKind, instances: InstanceKind): PresetOptio
     { id: 'anyone', label: 'Anyone, even without signing in' },
     { id: 'signedIn', label: 'Signed-in users' },
   ];
+  // The creator is known only once the row exists: on create, the server fills the field with whoever adds it.
+  if ((kind === 'update' || kind === 'delete') && creatorFields.length > 0)
+    options.push({ id: 'creator', label: 'The person who created the row' });
   if (row) options.push({ id: 'rowUser', label: "The user named in the row's field…", needs: 'field' });
   options.push({ id: 'role', label: 'Users with the role…', needs: 'role' });
   if (kind !== 'createInstance' && (instances === 'multi' || instances === 'perUser')) {
@@ -84,6 +93,8 @@ export const choiceToCel = (choice: RuleChoice, kind: RuleKind): string | undefi
       // On update the row must stay the user's too, or they could hand it to someone else.
       if (kind === 'update') return `row.${field} == user.id && newRow.${field} == user.id`;
       return `row.${field} == user.id`;
+    case 'creator':
+      return `row.${field} == user.id`;
     case 'rowTenant':
       if (kind === 'create') return `newRow.${field} == user.tenant`;
       if (kind === 'update') return `row.${field} == user.tenant && newRow.${field} == user.tenant`;
@@ -102,7 +113,10 @@ export const choiceToCel = (choice: RuleChoice, kind: RuleKind): string | undefi
 };
 
 /** Recognises a CEL rule the builder wrote (spacing aside); anything else is "custom". */
-export const celToChoice = (expression: string | undefined): RuleChoice => {
+export const celToChoice = (
+  expression: string | undefined,
+  creatorFields: readonly string[] = [],
+): RuleChoice => {
   if (expression === undefined) return { preset: 'unset' };
   const e = expression.trim().replace(/\s+/g, ' ').replace(/"/g, "'");
   if (e === 'true') return { preset: 'anyone' };
@@ -113,6 +127,8 @@ export const celToChoice = (expression: string | undefined): RuleChoice => {
   if (e === "user.tenant != ''") return { preset: 'hasTenant' };
   const role = /^'((?:[^'\\]|\\.)*)' in user\.roles$/.exec(e);
   if (role) return { preset: 'role', role: (role[1] ?? '').replace(/\\(.)/g, '$1') };
+  const creator = /^row\.([a-z][a-zA-Z0-9_]*) == user\.id$/.exec(e);
+  if (creator?.[1] && creatorFields.includes(creator[1])) return { preset: 'creator', field: creator[1] };
   const rowUser =
     /^(?:new)?[rR]ow\.([a-z][a-zA-Z0-9_]*) == user\.(id|tenant)(?: && newRow\.\1 == user\.\2)?$/.exec(e);
   if (rowUser) return { preset: rowUser[2] === 'id' ? 'rowUser' : 'rowTenant', field: rowUser[1] };

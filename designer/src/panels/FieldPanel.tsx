@@ -1,6 +1,6 @@
 // The field panel: name, kind of value, required, default, limits, and a link to another table.
 import { useId } from 'react';
-import type { FieldConfig, FieldType } from '@datastore-designer/schema';
+import type { AutoKind, FieldConfig, FieldType } from '@datastore-designer/schema';
 import { useDesigner } from '../model/useDesigner.ts';
 import { deleteField, renameField, setField, setReference } from '../model/config-edits.ts';
 import { IdInput } from './IdInput.tsx';
@@ -10,6 +10,37 @@ const TYPES: { id: FieldType; label: string }[] = [
   { id: 'number', label: 'Number' },
   { id: 'boolean', label: 'Yes/no' },
 ];
+
+/** The kinds of field the server fills in, with what each holds. */
+export const AUTO_KINDS: { id: AutoKind; type: FieldType; label: string; note: string }[] = [
+  {
+    id: 'creator',
+    type: 'string',
+    label: 'Created by — the person who added the row',
+    note: 'The server writes the id of whoever adds the row; nobody can change it or put someone else there.',
+  },
+  {
+    id: 'createdAt',
+    type: 'number',
+    label: 'Created at — when the row was added',
+    note: 'The server writes the time the row was added; nobody can change it.',
+  },
+  {
+    id: 'updatedAt',
+    type: 'number',
+    label: 'Last changed at — when the row was last changed',
+    note: 'The server writes the time of every accepted change; nobody can set it by hand.',
+  },
+];
+
+/** Drops every setting a server-written field cannot have (and any other kind's limits). */
+const clearSettings = (f: FieldConfig): void => {
+  delete f.references;
+  delete f.default;
+  delete f.min;
+  delete f.max;
+  delete f.maxLength;
+};
 
 /** Settings of one field. */
 export const FieldPanel = ({ table, field }: { table: string; field: string }) => {
@@ -55,21 +86,31 @@ export const FieldPanel = ({ table, field }: { table: string; field: string }) =
         <label htmlFor={holdsId}>Holds</label>
         <select
           id={holdsId}
-          value={config.references ? 'link' : config.type}
+          value={config.auto ?? (config.references ? 'link' : config.type)}
           onChange={(event) => {
             const value = event.target.value;
+            const auto = AUTO_KINDS.find((kind) => kind.id === value);
+            if (auto) {
+              update((f) => {
+                f.type = auto.type;
+                f.auto = auto.id;
+                clearSettings(f);
+              });
+              return;
+            }
             if (value === 'link') {
               const target = Object.keys(ds.tables).find((t) => t !== table) ?? table;
-              change((draft) => setReference(draft, datastore, table, field, target));
+              change((draft) => {
+                const own = draft.datastores[datastore]?.tables[table]?.fields[field];
+                if (own) delete own.auto;
+                setReference(draft, datastore, table, field, target);
+              });
               return;
             }
             update((f) => {
               f.type = value as FieldType;
-              delete f.references;
-              delete f.default;
-              delete f.min;
-              delete f.max;
-              delete f.maxLength;
+              delete f.auto;
+              clearSettings(f);
             });
           }}
         >
@@ -79,7 +120,19 @@ export const FieldPanel = ({ table, field }: { table: string; field: string }) =
             </option>
           ))}
           <option value="link">A link to a row of another table</option>
+          <optgroup label="Filled in by the server">
+            {AUTO_KINDS.map((kind) => (
+              <option key={kind.id} value={kind.id}>
+                {kind.label}
+              </option>
+            ))}
+          </optgroup>
         </select>
+        {config.auto && (
+          <small className="muted" data-testid="auto-note">
+            {AUTO_KINDS.find((kind) => kind.id === config.auto)?.note}
+          </small>
+        )}
       </div>
       {config.references !== undefined && (
         <label className="field-row">
@@ -118,41 +171,43 @@ export const FieldPanel = ({ table, field }: { table: string; field: string }) =
           Required <small className="muted">— every row must have it, and it can never be removed</small>
         </span>
       </label>
-      <label className="field-row">
-        <span>Default value</span>
-        {config.type === 'boolean' ? (
-          <select
-            aria-label="Default value"
-            value={config.default === undefined ? '' : String(config.default)}
-            onChange={(event) =>
-              update((f) => {
-                if (event.target.value === '') delete f.default;
-                else f.default = event.target.value === 'true';
-              })
-            }
-          >
-            <option value="">No default</option>
-            <option value="true">Yes</option>
-            <option value="false">No</option>
-          </select>
-        ) : (
-          <input
-            aria-label="Default value"
-            type={config.type === 'number' ? 'number' : 'text'}
-            placeholder="No default"
-            value={config.default === undefined ? '' : String(config.default)}
-            onChange={(event) =>
-              update((f) => {
-                const text = event.target.value;
-                if (text === '') delete f.default;
-                else f.default = config.type === 'number' ? Number(text) : text;
-              }, 'default')
-            }
-          />
-        )}
-        <small className="muted">Filled in when a new row leaves it out.</small>
-      </label>
-      {config.type === 'string' && (
+      {!config.auto && (
+        <label className="field-row">
+          <span>Default value</span>
+          {config.type === 'boolean' ? (
+            <select
+              aria-label="Default value"
+              value={config.default === undefined ? '' : String(config.default)}
+              onChange={(event) =>
+                update((f) => {
+                  if (event.target.value === '') delete f.default;
+                  else f.default = event.target.value === 'true';
+                })
+              }
+            >
+              <option value="">No default</option>
+              <option value="true">Yes</option>
+              <option value="false">No</option>
+            </select>
+          ) : (
+            <input
+              aria-label="Default value"
+              type={config.type === 'number' ? 'number' : 'text'}
+              placeholder="No default"
+              value={config.default === undefined ? '' : String(config.default)}
+              onChange={(event) =>
+                update((f) => {
+                  const text = event.target.value;
+                  if (text === '') delete f.default;
+                  else f.default = config.type === 'number' ? Number(text) : text;
+                }, 'default')
+              }
+            />
+          )}
+          <small className="muted">Filled in when a new row leaves it out.</small>
+        </label>
+      )}
+      {config.type === 'string' && !config.auto && (
         <label className="field-row">
           <span>Longest text allowed</span>
           <input
@@ -171,7 +226,7 @@ export const FieldPanel = ({ table, field }: { table: string; field: string }) =
           />
         </label>
       )}
-      {config.type === 'number' && (
+      {config.type === 'number' && !config.auto && (
         <div className="two-col">
           {(['min', 'max'] as const).map((key) => (
             <label className="field-row" key={key}>

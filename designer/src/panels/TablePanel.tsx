@@ -3,10 +3,48 @@ import type { RowRuleKind, RuleKind } from '@datastore-designer/schema';
 import { useDesigner } from '../model/useDesigner.ts';
 import { addField, deleteTable, renameTable, setRowRule } from '../model/config-edits.ts';
 import { RuleEditor } from '../rules/RuleEditor.tsx';
+import { celToChoice } from '../model/rule-presets.ts';
 import { IdInput } from './IdInput.tsx';
 
 const TYPE_WORDS = { string: 'Text', number: 'Number', boolean: 'Yes/no' } as const;
 const ROW_RULES: RowRuleKind[] = ['create', 'update', 'delete'];
+
+/**
+ * When the add rule ties a text field to the person adding the row (`newRow.f == user.id`), suggests making that
+ * field "Created by": the server then fills it in, and nobody can put someone else's id there.
+ */
+const CreatorSuggestion = ({ table }: { table: string }) => {
+  const datastore = useDesigner((s) => s.datastore);
+  const config = useDesigner((s) => s.config.datastores[s.datastore]?.tables[table]);
+  const change = useDesigner((s) => s.change);
+  const choice = celToChoice(config?.rules?.create);
+  const field = choice.preset === 'rowUser' && choice.field ? config?.fields[choice.field] : undefined;
+  if (!choice.field || !field || field.type !== 'string' || field.auto || field.references) return null;
+  const name = choice.field;
+  return (
+    <div className="suggestion" data-testid="creator-suggestion">
+      <p>
+        New rows must carry the id of the person adding them in “{name}”. Make “{name}” a <em>Created by</em>{' '}
+        field? The server then fills it in, so nobody has to type it and nobody can put someone else there.
+      </p>
+      <button
+        type="button"
+        className="ghost"
+        onClick={() =>
+          change((draft) => {
+            const own = draft.datastores[datastore]?.tables[table]?.fields[name];
+            if (!own) return;
+            own.auto = 'creator';
+            delete own.default;
+            delete own.maxLength;
+          })
+        }
+      >
+        Make “{name}” Created by
+      </button>
+    </div>
+  );
+};
 
 /** Settings of one table. */
 export const TablePanel = ({ table, highlightRule }: { table: string; highlightRule?: RuleKind }) => {
@@ -90,6 +128,7 @@ export const TablePanel = ({ table, highlightRule }: { table: string; highlightR
 
       <h3>Who can do what</h3>
       {inactive && <p className="note">{inactive}</p>}
+      <CreatorSuggestion table={table} />
       {ROW_RULES.map((kind) => (
         <RuleEditor
           key={kind}

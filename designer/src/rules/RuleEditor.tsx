@@ -57,12 +57,19 @@ export const RuleEditor = ({
   highlighted,
   onChange,
 }: RuleEditorProps) => {
-  const parsed = useMemo(() => celToChoice(expression), [expression]);
+  const creatorFields = useMemo(
+    () =>
+      Object.entries(table?.fields ?? {})
+        .filter(([, f]) => f.auto === 'creator')
+        .map(([id]) => id),
+    [table],
+  );
+  const parsed = useMemo(() => celToChoice(expression, creatorFields), [expression, creatorFields]);
   // "Custom" is sticky while the person is on it, even if the text happens to match a preset.
   const [customOpen, setCustomOpen] = useState(parsed.preset === 'custom');
   if (parsed.preset === 'custom' && !customOpen) setCustomOpen(true);
   const choice: RuleChoice = customOpen ? { preset: 'custom' } : parsed;
-  const options = presetsFor(kind, instances);
+  const options = presetsFor(kind, instances, creatorFields);
   const fields = Object.keys(table?.fields ?? {});
   const stringFields = Object.entries(table?.fields ?? {})
     .filter(([, f]) => f.type === 'string')
@@ -84,7 +91,12 @@ export const RuleEditor = ({
     const option = options.find((o) => o.id === next.preset);
     const filled: RuleChoice = {
       ...next,
-      field: next.field ?? stringFields[0] ?? fields[0] ?? 'author',
+      field:
+        next.field ??
+        (next.preset === 'creator' ? creatorFields[0] : undefined) ??
+        stringFields[0] ??
+        fields[0] ??
+        'author',
       role: next.role ?? (option?.needs === 'role' ? 'admin' : undefined),
     };
     onChange(choiceToCel(filled, kind));

@@ -6,6 +6,8 @@ import type { SimulatedUser } from './simulated-users.ts';
 export interface PreviewSpace {
   id: string;
   owner: string;
+  /** What people call it ("Game match 1"); the id stays behind it, for the API and for sharing. */
+  name: string;
 }
 
 interface MultiInstanceBarProps {
@@ -45,7 +47,10 @@ export const MultiInstanceBar = ({
       <div>
         {openSpace ? (
           <>
-            In space <code data-testid="open-space">{openSpace}</code>
+            In{' '}
+            <strong data-testid="open-space" data-space={openSpace} title={`Its id: ${openSpace}`}>
+              {spaces.find((space) => space.id === openSpace)?.name ?? 'a space'}
+            </strong>
           </>
         ) : (
           <span className="dd-muted">Not in a space yet.</span>
@@ -67,7 +72,12 @@ export const MultiInstanceBar = ({
               </option>
             ))}
           </select>{' '}
-          <button type="button" disabled={busy} onClick={() => onInvite(openSpace, invitee)}>
+          <button
+            type="button"
+            className="dd-secondary"
+            disabled={busy}
+            onClick={() => onInvite(openSpace, invitee)}
+          >
             Invite
           </button>
         </div>
@@ -81,15 +91,21 @@ export const MultiInstanceBar = ({
           >
             {spaces.map((space) => (
               <option key={space.id} value={space.id}>
-                {space.id} (by {users.find((other) => other.key === space.owner)?.name ?? 'someone'})
+                {space.name} (by {users.find((other) => other.key === space.owner)?.name ?? 'someone'})
               </option>
             ))}
           </select>{' '}
-          <button type="button" disabled={busy || !target} onClick={() => onOpen(target)}>
+          <button
+            type="button"
+            className="dd-secondary"
+            disabled={busy || !target}
+            onClick={() => onOpen(target)}
+          >
             Open
           </button>{' '}
           <button
             type="button"
+            className="dd-secondary"
             disabled={busy || !target}
             onClick={() => onJoin(target)}
             title="Add myself using the id, if the join rule allows it"

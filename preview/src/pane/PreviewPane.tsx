@@ -109,15 +109,17 @@ const UserColumn = (props: ColumnProps) => {
         onCreate={() =>
           void act(async (token) => {
             const id = await createInstance(runtime, previewApp, datastore, token);
-            props.onSpaces((list) => [...list, { id, owner: user.key }]);
+            const base = config.datastores[datastore]?.title ?? 'Space';
+            const name = `${base} ${spaces.length + 1}`;
+            props.onSpaces((list) => [...list, { id, owner: user.key, name }]);
             props.onOpenSpace(user.key, id);
-            return `Created space ${id}. Invite someone, or give them the id.`;
+            return `Created ${name}. Invite someone, or give them its id.`;
           })
         }
         onInvite={(spaceId, invitee) =>
           void act(async (token) => {
             await inviteMember(runtime, previewApp, datastore, spaceId, invitee.sub, token);
-            return `Invited ${invitee.name}: they can now open ${spaceId}.`;
+            return `Invited ${invitee.name}: they can now open ${spaces.find((space) => space.id === spaceId)?.name ?? spaceId}.`;
           })
         }
         onOpen={(spaceId) => {
@@ -128,7 +130,7 @@ const UserColumn = (props: ColumnProps) => {
           void act(async (token) => {
             await joinInstance(runtime, previewApp, datastore, spaceId, token);
             props.onOpenSpace(user.key, spaceId);
-            return `Joined ${spaceId}.`;
+            return `Joined ${spaces.find((space) => space.id === spaceId)?.name ?? spaceId}.`;
           })
         }
       />
@@ -181,7 +183,7 @@ export const PreviewPane = ({ config, app, runtime }: PreviewPaneProps) => {
   const datastoreIds = Object.keys(config.datastores);
   const [chosenDatastore, setChosenDatastore] = useState(datastoreIds[0] ?? '');
   const datastore = datastoreIds.includes(chosenDatastore) ? chosenDatastore : (datastoreIds[0] ?? '');
-  const [users, setUsers] = useState<SimulatedUser[]>(initialUsers);
+  const [users, setUsers] = useState<SimulatedUser[]>(() => initialUsers(config));
   const [preset, setPreset] = useState<PresetId>('stranger');
   const tracker = useMemo(() => new LatencyTracker(), []);
   const latencies = useSyncExternalStore(tracker.subscribe, tracker.getSnapshot);
@@ -218,7 +220,12 @@ export const PreviewPane = ({ config, app, runtime }: PreviewPaneProps) => {
             </select>
           </label>
         ) : null}
-        <button type="button" onClick={() => void reset()} title="Delete all preview data and start again">
+        <button
+          type="button"
+          className="dd-secondary"
+          onClick={() => void reset()}
+          title="Delete all preview data and start again"
+        >
           Reset data
         </button>
         <label>

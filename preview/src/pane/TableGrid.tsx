@@ -2,7 +2,7 @@
 import type { CellValue, FieldConfig, TableConfig } from '@datastore-designer/schema';
 import { useState, type KeyboardEvent } from 'react';
 import type { MergeableStore } from 'tinybase';
-import { useCell, useRowIds } from 'tinybase/ui-react';
+import { useCell, useRowIds, useTable } from 'tinybase/ui-react';
 
 /** A write the user makes from the grid: cells to set (undefined deletes a cell), or a whole row to delete. */
 export type GridWrite =
@@ -13,6 +13,8 @@ interface TableGridProps {
   store: MergeableStore;
   tableId: string;
   table: TableConfig;
+  /** Every table of the datastore, so a link field can offer the rows of the table it links to. */
+  tables: Record<string, TableConfig>;
   readOnly: boolean;
   /** The user's id, filled in for fields whose create rule asks for it (such as `newRow.author == user.id`). */
   userId: string;
@@ -33,6 +35,77 @@ const parseInput = (field: FieldConfig, text: string): CellValue | undefined => 
   return text;
 };
 
+/** A number that is a moment in time: a server-written time, or a number field named like one (`sentAt`). */
+export const isTimeField = (id: string, field: FieldConfig): boolean =>
+  field.type === 'number' && (field.auto === 'createdAt' || field.auto === 'updatedAt' || /At$/.test(id));
+
+/** Milliseconds since the epoch as the local date and time a `datetime-local` input shows. */
+const toLocalInput = (ms: number): string =>
+  new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+
+/** What a `datetime-local` input holds, back to milliseconds since the epoch ('' stays empty). */
+const fromLocalInput = (text: string): string => (text === '' ? '' : String(new Date(text).getTime()));
+
+/** The field people recognise a row of `table` by: its first plain text field. */
+const labelField = (table: TableConfig | undefined): string | undefined =>
+  Object.entries(table?.fields ?? {}).find(
+    ([, field]) => field.type === 'string' && !field.auto && field.references === undefined,
+  )?.[0];
+
+/** How a server-written value reads: a date for times, the id for the creator. */
+const autoText = (value: unknown): string =>
+  value === undefined || value === null
+    ? 'filled in by the server'
+    : typeof value === 'number'
+      ? new Date(value).toLocaleString()
+      : String(value);
+
+/** A drop-down of the rows of the linked table, each shown by its first text field. */
+const LinkSelect = ({
+  store,
+  target,
+  targetTable,
+  label,
+  value,
+  disabled,
+  onPick,
+}: {
+  store: MergeableStore;
+  target: string;
+  targetTable: TableConfig | undefined;
+  label: string;
+  value: string;
+  disabled: boolean;
+  onPick: (row: string) => void;
+}) => {
+  const rows = useTable(target, store);
+  const shownBy = labelField(targetTable);
+  const entries = Object.entries(rows);
+  return (
+    <select
+      aria-label={label}
+      value={value}
+      disabled={disabled}
+      onChange={(event) => onPick(event.target.value)}
+    >
+      <option value="">— pick a row of {target} —</option>
+      {value !== '' && !rows[value] ? (
+        <option value={value}>
+          {value} (not in {target})
+        </option>
+      ) : null}
+      {entries.map(([id, row]) => {
+        const text = shownBy ? row[shownBy] : undefined;
+        return (
+          <option key={id} value={id}>
+            {typeof text === 'string' && text !== '' ? text : id}
+          </option>
+        );
+      })}
+    </select>
+  );
+};
+
 const userFields = (table: TableConfig): Set<string> => {
   const fields = new Set<string>();
   for (const match of (table.rules?.create ?? '').matchAll(/newRow\.([A-Za-z_]\w*)\s*==\s*user\.id/g)) {
@@ -48,6 +121,7 @@ const CellEditor = ({
   rowId,
   fieldId,
   field,
+  tables,
   readOnly,
   onWrite,
 }: {
@@ -56,12 +130,41 @@ const CellEditor = ({
   rowId: string;
   fieldId: string;
   field: FieldConfig;
+  tables: Record<string, TableConfig>;
   readOnly: boolean;
   onWrite: (write: GridWrite) => void;
 }) => {
   const value = useCell(tableId, rowId, fieldId, store);
   const [draft, setDraft] = useState<string | undefined>(undefined);
   const label = `${fieldId} of ${rowId}`;
+  if (field.auto) {
+    return (
+      <output aria-label={label} className="dd-auto" title="Filled in by the server; nobody can change it">
+        {autoText(value)}
+      </output>
+    );
+  }
+  if (field.references !== undefined) {
+    return (
+      <LinkSelect
+        store={store}
+        target={field.references}
+        targetTable={tables[field.references]}
+        label={label}
+        value={typeof value === 'string' ? value : ''}
+        disabled={readOnly}
+        onPick={(row) =>
+          onWrite({
+            kind: 'set',
+            table: tableId,
+            row: rowId,
+            cells: { [fieldId]: row === '' ? undefined : row },
+          })
+        }
+      />
+    );
+  }
+  const time = isTimeField(fieldId, field);
   if (field.type === 'boolean') {
     return (
       <input
@@ -75,17 +178,20 @@ const CellEditor = ({
       />
     );
   }
-  const shown = draft ?? (value === undefined ? '' : String(value));
+  const stored =
+    value === undefined ? '' : time && typeof value === 'number' ? toLocalInput(value) : String(value);
+  const shown = draft ?? stored;
   const commit = () => {
     if (draft === undefined) return;
     setDraft(undefined);
-    const next = parseInput(field, draft);
+    const next = parseInput(field, time ? fromLocalInput(draft) : draft);
     if (next === value) return;
     onWrite({ kind: 'set', table: tableId, row: rowId, cells: { [fieldId]: next } });
   };
   return (
     <input
-      type={field.type === 'number' ? 'number' : 'text'}
+      type={time ? 'datetime-local' : field.type === 'number' ? 'number' : 'text'}
+      step={time ? 1 : undefined}
       aria-label={label}
       value={shown}
       readOnly={readOnly}
@@ -101,14 +207,18 @@ const CellEditor = ({
 
 /** The form under a grid that adds a row as this user. */
 const NewRowForm = ({
+  store,
   tableId,
   table,
+  tables,
   userId,
   onWrite,
   asServer = false,
 }: {
+  store: MergeableStore;
   tableId: string;
   table: TableConfig;
+  tables: Record<string, TableConfig>;
   userId: string;
   onWrite: (write: GridWrite) => void;
   asServer?: boolean;
@@ -118,7 +228,13 @@ const NewRowForm = ({
     Object.fromEntries(
       Object.entries(table.fields).map(([id, field]) => [
         id,
-        prefilled.has(id) ? userId : field.default !== undefined ? String(field.default) : '',
+        prefilled.has(id) || field.auto === 'creator'
+          ? userId
+          : isTimeField(id, field)
+            ? toLocalInput(Date.now())
+            : field.default !== undefined
+              ? String(field.default)
+              : '',
       ]),
     );
   const [values, setValues] = useState<Record<string, string>>(initial);
@@ -131,7 +247,12 @@ const NewRowForm = ({
         else if (text === 'false' && field.default !== undefined) cells[id] = false;
         continue;
       }
-      const parsed = parseInput(field, text);
+      // Server-written values are sent as this person's best guess; the server replaces them with its own.
+      if (field.auto === 'createdAt' || field.auto === 'updatedAt') {
+        cells[id] = Date.now();
+        continue;
+      }
+      const parsed = parseInput(field, isTimeField(id, field) ? fromLocalInput(text) : text);
       if (parsed !== undefined && !(parsed === '' && !field.required)) cells[id] = parsed;
     }
     const row = `${tableId.slice(0, 3)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -143,7 +264,21 @@ const NewRowForm = ({
       <td>new</td>
       {Object.entries(table.fields).map(([id, field]) => (
         <td key={id}>
-          {field.type === 'boolean' ? (
+          {field.auto ? (
+            <output aria-label={`new ${id}`} className="dd-auto">
+              filled in by the server
+            </output>
+          ) : field.references !== undefined ? (
+            <LinkSelect
+              store={store}
+              target={field.references}
+              targetTable={tables[field.references]}
+              label={`new ${id}`}
+              value={values[id] ?? ''}
+              disabled={false}
+              onPick={(row) => setValues({ ...values, [id]: row })}
+            />
+          ) : field.type === 'boolean' ? (
             <input
               type="checkbox"
               aria-label={`new ${id}`}
@@ -152,7 +287,8 @@ const NewRowForm = ({
             />
           ) : (
             <input
-              type={field.type === 'number' ? 'number' : 'text'}
+              type={isTimeField(id, field) ? 'datetime-local' : field.type === 'number' ? 'number' : 'text'}
+              step={isTimeField(id, field) ? 1 : undefined}
               aria-label={`new ${id}`}
               placeholder={field.required ? 'required' : ''}
               value={values[id] ?? ''}
@@ -180,6 +316,7 @@ export const TableGrid = ({
   store,
   tableId,
   table,
+  tables,
   readOnly,
   userId,
   flashingRows,
@@ -189,71 +326,91 @@ export const TableGrid = ({
   const rowIds = useRowIds(tableId, store);
   const fieldIds = Object.keys(table.fields);
   return (
-    <table className="dd-grid" data-table={tableId}>
-      <caption>
-        {tableId}{' '}
-        <span className="dd-muted">({rowIds.length === 1 ? '1 row' : `${rowIds.length} rows`})</span>
-      </caption>
-      <thead>
-        <tr>
-          <th>row</th>
-          {fieldIds.map((id) => (
-            <th
-              key={id}
-              title={`${table.fields[id]?.type ?? ''}${table.fields[id]?.required ? ', required' : ''}`}
-            >
-              {id}
-            </th>
-          ))}
-          <th />
-        </tr>
-      </thead>
-      <tbody>
-        {rowIds.map((rowId) => (
-          <tr key={rowId} data-row={rowId} className={flashingRows.has(rowId) ? 'dd-flash' : undefined}>
-            <td className="dd-muted">{rowId}</td>
-            {fieldIds.map((fieldId) => (
-              <td key={fieldId}>
-                <CellEditor
-                  store={store}
-                  tableId={tableId}
-                  rowId={rowId}
-                  fieldId={fieldId}
-                  field={table.fields[fieldId] as FieldConfig}
-                  readOnly={readOnly}
-                  onWrite={onWrite}
-                />
-              </td>
+    // The grid scrolls inside the person's card rather than spilling out of it.
+    <div className="dd-grid-wrap">
+      <table className="dd-grid" data-table={tableId}>
+        <caption>
+          {tableId}{' '}
+          <span className="dd-muted">({rowIds.length === 1 ? '1 row' : `${rowIds.length} rows`})</span>
+        </caption>
+        <thead>
+          <tr>
+            <th>row</th>
+            {fieldIds.map((id) => (
+              <th
+                key={id}
+                title={`${table.fields[id]?.type ?? ''}${table.fields[id]?.required ? ', required' : ''}`}
+              >
+                {id}
+              </th>
             ))}
-            <td>
-              {readOnly ? null : (
-                <button
-                  type="button"
-                  title="Delete this row"
-                  aria-label={`delete ${rowId}`}
-                  onClick={() =>
-                    onWrite({
-                      kind: 'delete',
-                      table: tableId,
-                      row: rowId,
-                      cells: Object.fromEntries(
-                        store.getCellIds(tableId, rowId).map((id) => [id, undefined]),
-                      ),
-                    })
-                  }
-                >
-                  ✕
-                </button>
-              )}
-            </td>
+            <th />
           </tr>
-        ))}
-        {!readOnly ? (
-          <NewRowForm tableId={tableId} table={table} userId={userId} onWrite={onWrite} />
-        ) : onServerWrite ? (
-          <NewRowForm tableId={tableId} table={table} userId={userId} onWrite={onServerWrite} asServer />
-        ) : null}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rowIds.map((rowId) => (
+            <tr key={rowId} data-row={rowId} className={flashingRows.has(rowId) ? 'dd-flash' : undefined}>
+              <td className="dd-muted">{rowId}</td>
+              {fieldIds.map((fieldId) => (
+                <td key={fieldId}>
+                  <CellEditor
+                    store={store}
+                    tableId={tableId}
+                    rowId={rowId}
+                    fieldId={fieldId}
+                    field={table.fields[fieldId] as FieldConfig}
+                    tables={tables}
+                    readOnly={readOnly}
+                    onWrite={onWrite}
+                  />
+                </td>
+              ))}
+              <td>
+                {readOnly ? null : (
+                  <button
+                    type="button"
+                    className="dd-secondary"
+                    title="Delete this row"
+                    aria-label={`delete ${rowId}`}
+                    onClick={() =>
+                      onWrite({
+                        kind: 'delete',
+                        table: tableId,
+                        row: rowId,
+                        cells: Object.fromEntries(
+                          store.getCellIds(tableId, rowId).map((id) => [id, undefined]),
+                        ),
+                      })
+                    }
+                  >
+                    ✕
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+          {!readOnly ? (
+            <NewRowForm
+              store={store}
+              tableId={tableId}
+              table={table}
+              tables={tables}
+              userId={userId}
+              onWrite={onWrite}
+            />
+          ) : onServerWrite ? (
+            <NewRowForm
+              store={store}
+              tableId={tableId}
+              table={table}
+              tables={tables}
+              userId={userId}
+              onWrite={onServerWrite}
+              asServer
+            />
+          ) : null}
+        </tbody>
+      </table>
+    </div>
   );
 };

@@ -186,11 +186,16 @@ export const UserPanel = ({
           </span>
         </div>
         <div className="dd-user-actions">
-          <button type="button" onClick={onEdit}>
+          <button type="button" className="dd-secondary" onClick={onEdit}>
             Edit person
           </button>
           {canRemove ? (
-            <button type="button" onClick={onRemove} aria-label={`Remove ${user.name}`}>
+            <button
+              type="button"
+              className="dd-secondary"
+              onClick={onRemove}
+              aria-label={`Remove ${user.name}`}
+            >
               Remove
             </button>
           ) : null}
@@ -229,6 +234,7 @@ export const UserPanel = ({
               store={connection.untypedStore}
               tableId={tableId}
               table={table}
+              tables={datastoreConfig?.tables ?? {}}
               readOnly={readOnly}
               userId={user.sub}
               flashingRows={flashing}

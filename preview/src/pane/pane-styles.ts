@@ -25,6 +25,13 @@ export const PANE_STYLES = `
 .dd-preview .dd-grid input[type=text], .dd-preview .dd-grid input[type=number] { width: 100%; min-width: 50px; box-sizing: border-box; border: 1px solid transparent; background: transparent; }
 .dd-preview .dd-grid input:focus { border-color: #6b8fd6; background: #fff; }
 .dd-preview .dd-grid input[readonly] { color: #4a5260; }
+.dd-preview .dd-grid select { width: 100%; min-width: 80px; box-sizing: border-box; }
+.dd-preview .dd-grid-wrap { overflow-x: auto; max-width: 100%; }
+.dd-preview .dd-grid input[type=datetime-local] { min-width: 0; width: 100%; box-sizing: border-box; }
+.dd-preview button.dd-secondary { background: #fff; color: #3f3aa8; border: 1px solid #cfd5e2; box-shadow: none; }
+.dd-preview button.dd-secondary:hover:not(:disabled) { background: #f3f4fb; }
+.dd-preview .dd-user-actions { display: flex; gap: 4px; flex-shrink: 0; }
+.dd-preview .dd-auto { color: #6b7285; font-style: italic; white-space: nowrap; }
 .dd-preview .dd-new-row td { background: #fafbfd; }
 .dd-preview .dd-new-row input[type=text], .dd-preview .dd-new-row input[type=number] { border-color: #d5dbe3; background: #fff; }
 .dd-preview .dd-flash { animation: dd-flash 1.6s ease-out; }

@@ -1,5 +1,5 @@
 // The simulated people of the preview: who they are, and the presets a designer starts from.
-import type { InstanceKind } from '@datastore-designer/schema';
+import type { AppConfig, InstanceKind } from '@datastore-designer/schema';
 
 /** One simulated person: a display name and the identity their token carries. */
 export interface SimulatedUser {
@@ -41,10 +41,16 @@ export const userFromPreset = (preset: PresetId, existing: SimulatedUser[]): Sim
   return { ...base, roles: [...base.roles], name, sub, key: `user-${++keyCounter}` };
 };
 
-/** The people the preview opens with: an owner and a member. */
-export const initialUsers = (): SimulatedUser[] => {
+/**
+ * The people the preview opens with: an owner and a member, and an admin when some rule of the app looks at roles
+ * (so what only an admin may do can be tried at once).
+ */
+export const initialUsers = (config?: AppConfig): SimulatedUser[] => {
   const owner = userFromPreset('owner', []);
-  return [owner, userFromPreset('member', [owner])];
+  const people = [owner, userFromPreset('member', [owner])];
+  if (config && JSON.stringify(config.datastores).includes('user.roles'))
+    people.push(userFromPreset('admin', people));
+  return people;
 };
 
 /** The instance a user opens for each kind (a multi instance is chosen in the pane instead). */

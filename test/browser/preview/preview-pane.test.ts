@@ -228,7 +228,7 @@ describe('PreviewPane', () => {
     const bob = userColumn(page, 'bob');
     await alice.getByRole('button', { name: 'Create a new space' }).click();
     await online('alice');
-    const spaceId = (await alice.getByTestId('open-space').textContent()) ?? '';
+    const spaceId = (await alice.getByTestId('open-space').getAttribute('data-space')) ?? '';
     expect(spaceId).not.toBe('');
 
     // Before the invitation Bob is refused.
@@ -273,7 +273,7 @@ describe('PreviewPane', () => {
     const bob = userColumn(page, 'bob');
     await alice.getByRole('button', { name: 'Create a new space' }).click();
     await online('alice');
-    const spaceId = (await alice.getByTestId('open-space').textContent()) ?? '';
+    const spaceId = (await alice.getByTestId('open-space').getAttribute('data-space')) ?? '';
     await bob.getByLabel('Bob space').selectOption(spaceId);
     await bob.getByRole('button', { name: 'Open', exact: true }).click();
     await bob.locator('[data-status="refused"]').waitFor({ timeout: 15_000 });
