@@ -1,4 +1,5 @@
 // Why the runtime refused a connection: read from the sync URL's non-upgrade answer or from a close code.
+import { closeMeaning } from '@datastore-designer/schema/wire';
 
 /** A refusal in plain words, with the runtime's short code and the HTTP status when there was one. */
 export interface Refusal {
@@ -20,17 +21,11 @@ export type FetchLike = (
 export type UpgradeFailure =
   { kind: 'refused'; refusal: Refusal } | { kind: 'hidden'; reason: string } | { kind: 'passing' };
 
-const CLOSE_REFUSALS: Record<number, Refusal> = {
-  4003: {
-    reason:
-      'Access to this data was withdrawn (removed as a member, or the rules no longer let this user in).',
-    code: 'access-withdrawn',
-  },
-  4004: { reason: 'This instance was deleted.', code: 'instance-deleted' },
+/** The refusal a close code means, for the codes after which reconnecting cannot help (4003, 4004). */
+export const closeRefusal = (closeCode: number): Refusal | undefined => {
+  const meaning = closeMeaning(closeCode);
+  return meaning && !meaning.retry ? { reason: meaning.reason, code: meaning.code } : undefined;
 };
-
-/** The refusal a close code means (4003 access withdrawn, 4004 instance deleted); these are never retried. */
-export const closeRefusal = (closeCode: number): Refusal | undefined => CLOSE_REFUSALS[closeCode];
 
 const FALLBACK_REASONS: Record<number, string> = {
   401: 'The sign-in token is missing, expired or not valid for this app.',

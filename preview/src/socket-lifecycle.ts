@@ -1,5 +1,6 @@
 // The life of a connection's socket as a named state machine: preparing, opening, online, waiting to retry,
 // switched off, refused, destroyed; every event that moves it is one method or one handler below.
+import { CloseCode } from '@datastore-designer/schema/wire';
 import { closeRefusal, type Refusal, type UpgradeFailure } from './refusal.ts';
 import type { SyncLink } from './sync-link.ts';
 import type { TokenReading } from './token-source.ts';
@@ -149,14 +150,14 @@ export class SocketLifecycle {
     if (current !== this.#attempt) return;
     const closedRefusal = closeRefusal(closeCode);
     if (closedRefusal) return this.#enter({ name: 'refused', refusal: closedRefusal, closeCode });
-    if (closeCode === 4001) {
+    if (closeCode === CloseCode.tokenExpired) {
       if (!this.#parts.tokenRefreshable()) {
         return this.#enter({ name: 'refused', refusal: EXPIRED_FIXED, closeCode });
       }
       return this.#retry(current, EXPIRED_REFRESHING, closeCode, true);
     }
     // Read filtering changed what this user may see: a fresh copy at once.
-    if (closeCode === 4005) return this.#retry(current, LOST, closeCode, true);
+    if (closeCode === CloseCode.viewChanged) return this.#retry(current, LOST, closeCode, true);
     if (!opened) {
       // A browser cannot read a refused upgrade, so ask the same URL without Upgrade why.
       const failure = await this.#parts.explainFailedUpgrade(token);
@@ -174,7 +175,7 @@ export class SocketLifecycle {
         return this.#retry(current, `${failure.reason} Trying again shortly.`, closeCode);
       }
     }
-    this.#retry(current, closeCode === 4008 ? OVER_LIMIT : LOST, closeCode);
+    this.#retry(current, closeCode === CloseCode.overLimit ? OVER_LIMIT : LOST, closeCode);
   }
 
   /** A refused token the app gave as a fixed string (or none) needs the app: say to call setToken. */

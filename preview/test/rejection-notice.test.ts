@@ -1,8 +1,9 @@
-// Unit tests of reading rejection notices out of raw sync frames, in both shapes the runtime may send.
+// Unit tests of reading rejection notices out of raw sync frames, as the runtime writes them.
 import { describe, expect, test } from 'vitest';
+import { encodeRejectionNotice, type RejectionNotice } from '@datastore-designer/schema';
 import { parseRejectionNotice } from '../src/index.ts';
 
-const notice = {
+const notice: RejectionNotice = {
   table: 'notes',
   row: 'n1',
   cells: ['text'],
@@ -13,12 +14,13 @@ const notice = {
 };
 
 describe('parseRejectionNotice', () => {
-  test.each([
-    ['one-cell stamp', [{ rejected: [notice] }]],
-    ['bare object', { rejected: notice }],
-  ])('reads a notice sent as a %s', (_shape, body) => {
-    const rejection = parseRejectionNotice(`server\n${JSON.stringify(['rejected-1', 0, body])}`);
+  test('reads a notice as the runtime writes it', () => {
+    const rejection = parseRejectionNotice(encodeRejectionNotice('rejected-1', notice));
     expect(rejection).toMatchObject({ ...notice, local: false });
+  });
+
+  test.each(['limit', 'read'] as const)('reads a notice whose rule is %s', (rule) => {
+    expect(parseRejectionNotice(encodeRejectionNotice('rejected-2', { ...notice, rule }))?.rule).toBe(rule);
   });
 
   test.each([
@@ -35,6 +37,7 @@ describe('parseRejectionNotice', () => {
       ])}`,
     ],
     ['not JSON', 'server\n["rejected"'],
+    ['a bare object instead of a one-cell stamp', `S\n${JSON.stringify(['r1', 0, { rejected: notice }])}`],
     ['no peer id', JSON.stringify(['r1', 0, { rejected: notice }])],
   ])('leaves other frames alone: %s', (_case, frame) => {
     expect(parseRejectionNotice(frame)).toBeUndefined();

@@ -1,5 +1,5 @@
 // Who is calling: the admin bearer token, user JWTs (HS256 with AUTH_SECRET, or RS256 from a JWKS), dev tokens.
-import { userFromClaims, type RuleUser } from '@datastore-designer/schema';
+import { userFromClaims, type RuleUser, type TokenRequest } from '@datastore-designer/schema';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 
 /** A verified user: the rule user and when the token expires (0 when it never does). */
@@ -94,17 +94,10 @@ export const verifyUserToken = async (
   };
 };
 
-/** What a minted token says about its user. */
-export interface TokenClaims {
-  sub: string;
-  roles?: string[];
-  tenant?: string;
-}
-
 /** Signs an HS256 user token with AUTH_SECRET; with `app`, it is valid for that app only (`aud`). */
 export const signUserToken = async (
   env: Env,
-  claims: TokenClaims,
+  claims: Omit<TokenRequest, 'ttlSeconds'>,
   options: { app?: string; ttlSeconds: number },
 ): Promise<string> => {
   const payload: Record<string, unknown> = { sub: claims.sub };
@@ -116,20 +109,4 @@ export const signUserToken = async (
     .setExpirationTime(Math.floor(Date.now() / 1000) + options.ttlSeconds);
   if (options.app !== undefined) jwt = jwt.setAudience(options.app);
   return jwt.sign(encoder.encode(env.AUTH_SECRET ?? ''));
-};
-
-/** Reads `{sub, roles?, tenant?}` from a request body; answers a plain-words problem when it does not fit. */
-export const readTokenClaims = (body: unknown): TokenClaims | string => {
-  if (body === null || typeof body !== 'object') return 'Send a JSON object like {"sub": "alice"}.';
-  const { sub, roles, tenant } = body as Record<string, unknown>;
-  if (typeof sub !== 'string' || sub === '') return '"sub" (the user id) must be a non-empty string.';
-  if (roles !== undefined && !(Array.isArray(roles) && roles.every((role) => typeof role === 'string'))) {
-    return '"roles" must be a list of strings.';
-  }
-  if (tenant !== undefined && typeof tenant !== 'string') return '"tenant" must be a string.';
-  return {
-    sub,
-    ...(roles !== undefined ? { roles: roles as string[] } : {}),
-    ...(tenant !== undefined ? { tenant } : {}),
-  };
 };

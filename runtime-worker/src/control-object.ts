@@ -1,12 +1,22 @@
 // The control Durable Object, one per app: its deployed configs (versioned) and the registry of its instances
 // and their members. One extra object of the same class, named DIRECTORY_NAME, lists the apps.
 import {
+  addressInstance,
   compileConfig,
   diffConfigs,
+  errorBody,
   instanceFacts,
+  mayConnect,
+  mayCreateInstance,
+  mayJoin,
+  mayManage,
   validateConfig,
+  type AccessRefusal,
   type AppConfig,
+  type Caller,
   type CompiledApp,
+  type ErrorBody,
+  type ErrorCode,
   type RuleUser,
 } from '@datastore-designer/schema';
 import { DurableObject } from 'cloudflare:workers';
@@ -23,10 +33,7 @@ export interface ControlAnswer {
 }
 
 /** Who is asking: the admin, or a verified user (or nobody, on a socket without a token). */
-export interface Requester {
-  admin: boolean;
-  user?: RuleUser;
-}
+export type Requester = Caller;
 
 /** A resolved instance: the object to reach and the facts to give it. */
 export interface ResolvedInstance {
@@ -38,7 +45,7 @@ export interface ResolvedInstance {
 /** An instance that cannot be reached, with the status and reason to answer. */
 export interface RefusedInstance {
   status: number;
-  body: { error: string; code: string };
+  body: ErrorBody;
 }
 
 type InstanceRow = {
@@ -54,10 +61,14 @@ type InstanceRow = {
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 
-const refuse = (status: number, code: string, error: string): RefusedInstance => ({
+const refuse = (status: number, code: ErrorCode, error: string): RefusedInstance => ({
   status,
-  body: { error, code },
+  body: errorBody(code, error),
 });
+
+/** The answer for a refused access decision. */
+const refusal = (decision: AccessRefusal): RefusedInstance =>
+  refuse(decision.status, decision.code, decision.reason);
 
 /** One app's configs and instance registry, or (as DIRECTORY_NAME) the list of apps. */
 export class ControlObject extends DurableObject<Env> {
@@ -137,17 +148,21 @@ export class ControlObject extends DurableObject<Env> {
   ): Promise<ControlAnswer> {
     const result = validateConfig(json);
     if (!result.ok)
-      return { status: 400, body: { error: 'The config has problems.', errors: result.errors } };
+      return {
+        status: 400,
+        body: errorBody('invalid_config', 'The config has problems.', { errors: result.errors }),
+      };
     const live = this.#live();
     if (options.ifMatch !== undefined) {
       const expected = options.ifMatch.replace(/^W\//, '').replaceAll('"', '').trim();
       if (expected !== String(live?.version ?? 0)) {
         return {
           status: 409,
-          body: {
-            error: `The live version is ${live?.version ?? 'none'}, not ${expected}: someone else deployed meanwhile.`,
-            version: live?.version ?? 0,
-          },
+          body: errorBody(
+            'version_conflict',
+            `The live version is ${live?.version ?? 'none'}, not ${expected}: someone else deployed meanwhile.`,
+            { version: live?.version ?? 0 },
+          ),
         };
       }
     }
@@ -158,11 +173,11 @@ export class ControlObject extends DurableObject<Env> {
     if (diff.destructive && !options.force) {
       return {
         status: 409,
-        body: {
-          error:
-            'This deploy removes data (a table or field removed, or a type changed). Deploy with ?force=true to go ahead.',
-          diff,
-        },
+        body: errorBody(
+          'destructive_change',
+          'This deploy removes data (a table or field removed, or a type changed). Deploy with ?force=true to go ahead.',
+          { diff },
+        ),
       };
     }
     return { status: 200, body: { version: await this.#store(app, result.config) } };
@@ -198,10 +213,15 @@ export class ControlObject extends DurableObject<Env> {
     );
   }
 
+  /** The live version's number, or undefined when the app has never been deployed (or was deleted). */
+  async liveVersion(): Promise<number | undefined> {
+    return this.#live()?.version;
+  }
+
   /** The live config and its version. */
   async getConfig(): Promise<ControlAnswer> {
     const live = this.#live();
-    if (!live) return { status: 404, body: { error: 'There is no such app.' } };
+    if (!live) return refuse(404, 'unknown_app', 'There is no such app.');
     return { status: 200, body: { version: live.version, config: live.config } };
   }
 
@@ -212,7 +232,7 @@ export class ControlObject extends DurableObject<Env> {
         'SELECT version, deployed_at FROM versions ORDER BY version DESC',
       )
       .toArray();
-    if (rows.length === 0) return { status: 404, body: { error: 'There is no such app.' } };
+    if (rows.length === 0) return refuse(404, 'unknown_app', 'There is no such app.');
     return {
       status: 200,
       body: {
@@ -227,20 +247,20 @@ export class ControlObject extends DurableObject<Env> {
 
   /** Deploys an earlier version's config again, as a new version (an explicit choice, so never refused as destructive). */
   async rollback(app: string, version: unknown): Promise<ControlAnswer> {
-    if (this.#live() === undefined) return { status: 404, body: { error: 'There is no such app.' } };
+    if (this.#live() === undefined) return refuse(404, 'unknown_app', 'There is no such app.');
     if (typeof version !== 'number' || !Number.isInteger(version)) {
-      return { status: 400, body: { error: 'Send {"version": n} with the version to roll back to.' } };
+      return refuse(400, 'bad_request', 'Send {"version": n} with the version to roll back to.');
     }
     const row = this.ctx.storage.sql
       .exec<{ config: string }>('SELECT config FROM versions WHERE version = ?', version)
       .toArray()[0];
-    if (!row) return { status: 404, body: { error: `There is no version ${version}.` } };
+    if (!row) return refuse(404, 'unknown_version', `There is no version ${version}.`);
     return { status: 200, body: { version: await this.#store(app, JSON.parse(row.config) as AppConfig) } };
   }
 
   /** Deletes the app, its versions and every instance's data. */
   async deleteApp(app: string): Promise<ControlAnswer> {
-    if (this.#live() === undefined) return { status: 404, body: { error: 'There is no such app.' } };
+    if (this.#live() === undefined) return refuse(404, 'unknown_app', 'There is no such app.');
     const rows = this.ctx.storage.sql.exec<InstanceRow>('SELECT * FROM instances').toArray();
     await Promise.allSettled(rows.map((row) => this.#wipe(row)));
     await this.#directory().directorySet(app, null);
@@ -303,37 +323,9 @@ export class ControlObject extends DurableObject<Env> {
       return refuse(404, 'unknown_datastore', `There is no datastore "${datastoreId}" in this app.`);
     const kind = datastore.config.instances;
     const user = requester.user;
-    let key: string;
-    if (purpose === 'data') {
-      if (kind === 'single' && param !== 'main') {
-        return refuse(404, 'unknown_instance', 'This datastore has one instance, named "main".');
-      }
-      key = param;
-    } else if (kind === 'single') {
-      if (param !== 'main')
-        return refuse(404, 'unknown_instance', 'This datastore has one instance, named "main".');
-      key = 'main';
-    } else if (kind === 'perUser') {
-      if (param !== 'me')
-        return refuse(404, 'unknown_instance', 'Each user has one instance here: connect to "me".');
-      if (!user) return refuse(401, 'token_required', 'Sign in: each user has their own instance here.');
-      key = user.id;
-    } else if (kind === 'perTenant') {
-      if (param !== 'tenant') {
-        return refuse(
-          404,
-          'unknown_instance',
-          'Each organisation has one instance here: connect to "tenant".',
-        );
-      }
-      if (!user)
-        return refuse(401, 'token_required', 'Sign in: each organisation has its own instance here.');
-      if (user.tenant === '') return refuse(403, 'no_tenant', 'Your token names no tenant (organisation).');
-      key = user.tenant;
-    } else {
-      key = param;
-    }
-    if (key === '') return refuse(404, 'unknown_instance', 'There is no such instance.');
+    const address = addressInstance(kind, param, user, purpose);
+    if (!('key' in address)) return refusal(address);
+    const key = address.key;
     let row = this.#row(datastoreId, key);
     if (!row) {
       if (kind === 'multi') {
@@ -362,20 +354,8 @@ export class ControlObject extends DurableObject<Env> {
     }
     const facts = this.#factsFor(row) as InstanceFacts;
     if (purpose === 'connect') {
-      const ruleUser = user ?? { id: '', roles: [], tenant: '' };
-      const instance = instanceFacts(kind, key, facts.registry);
-      const verdict = datastore.connect({ user: ruleUser, instance, now: Date.now() });
-      const member = kind !== 'multi' || instance.members.includes(ruleUser.id);
-      if (!verdict.allowed || !member) {
-        if (!user) return refuse(401, 'token_required', 'Sign in to open this instance.');
-        return refuse(
-          403,
-          member ? 'connect_denied' : 'not_a_member',
-          member
-            ? `The connect rule denies you: ${verdict.reason}`
-            : 'You are not a member of this instance.',
-        );
-      }
+      const decision = mayConnect(datastore, user, instanceFacts(kind, key, facts.registry), Date.now());
+      if (!decision.allowed) return refusal(decision);
       this.ctx.storage.sql.exec(
         'UPDATE instances SET last_opened_at = ? WHERE datastore = ? AND id = ?',
         Date.now(),
@@ -408,19 +388,11 @@ export class ControlObject extends DurableObject<Env> {
     if ('status' in multi) return multi;
     const datastore = ownEntry(multi.compiled.datastores, datastoreId);
     if (!datastore) return refuse(404, 'unknown_datastore', 'There is no such datastore.');
-    let owner: string;
-    if (requester.admin) {
-      if (typeof adminOwner !== 'string' || adminOwner === '') {
-        return { status: 400, body: { error: 'As admin, send {"owner": "<user id>"}.' } };
-      }
-      owner = adminOwner;
-    } else {
-      const user = requester.user as RuleUser;
-      const verdict = datastore.createInstance({ user, now: Date.now() });
-      if (!verdict.allowed) {
-        return { status: 403, body: { error: `The createInstance rule denies you: ${verdict.reason}` } };
-      }
-      owner = user.id;
+    const decision = mayCreateInstance(datastore, requester, Date.now());
+    if (!decision.allowed) return refusal(decision);
+    const owner = requester.admin ? adminOwner : requester.user?.id;
+    if (typeof owner !== 'string' || owner === '') {
+      return refuse(400, 'bad_request', 'As admin, send {"owner": "<user id>"}.');
     }
     const max = datastore.config.maxInstancesPerUser;
     if (max !== undefined) {
@@ -433,10 +405,11 @@ export class ControlObject extends DurableObject<Env> {
           )
           .toArray()[0]?.n ?? 0;
       if (count >= max) {
-        return {
-          status: 409,
-          body: { error: `Each user may have at most ${max} instances of "${datastoreId}".` },
-        };
+        return refuse(
+          409,
+          'instance_limit',
+          `Each user may have at most ${max} instances of "${datastoreId}".`,
+        );
       }
     }
     const objectId = this.env.INSTANCE.newUniqueId().toString();
@@ -518,9 +491,8 @@ export class ControlObject extends DurableObject<Env> {
     }
     const row = this.#row(datastoreId, id);
     if (!row) return refuse(404, 'unknown_instance', 'There is no such instance.');
-    if (!requester.admin && (row.owner === '' || requester.user?.id !== row.owner)) {
-      return { status: 403, body: { error: 'Only the owner or an admin may delete this instance.' } };
-    }
+    const decision = mayManage({ kind: 'deleteInstance' }, requester, row.owner);
+    if (!decision.allowed) return refusal(decision);
     await this.#wipe(row);
     return { status: 200, body: { deleted: true } };
   }
@@ -534,11 +506,10 @@ export class ControlObject extends DurableObject<Env> {
   ): Promise<ControlAnswer> {
     const row = this.#multiRow(datastoreId, id);
     if ('status' in row) return row;
-    if (!requester.admin && requester.user?.id !== row.owner) {
-      return { status: 403, body: { error: 'Only the owner or an admin may add members.' } };
-    }
+    const decision = mayManage({ kind: 'addMember' }, requester, row.owner);
+    if (!decision.allowed) return refusal(decision);
     if (typeof userId !== 'string' || userId === '') {
-      return { status: 400, body: { error: 'Send {"userId": "<user id>"}.' } };
+      return refuse(400, 'bad_request', 'Send {"userId": "<user id>"}.');
     }
     const members = this.#registry(row).members;
     if (!members.includes(userId)) await this.#setMembers(row, [...members, userId]);
@@ -554,38 +525,29 @@ export class ControlObject extends DurableObject<Env> {
   ): Promise<ControlAnswer> {
     const row = this.#multiRow(datastoreId, id);
     if ('status' in row) return row;
-    const requesterId = requester.user?.id;
-    if (!requester.admin && requesterId !== row.owner && requesterId !== userId) {
-      return {
-        status: 403,
-        body: { error: 'Only the owner, an admin, or the member themselves may remove a member.' },
-      };
-    }
-    if (userId === row.owner) return { status: 409, body: { error: 'The owner cannot be removed.' } };
+    const decision = mayManage({ kind: 'removeMember', member: userId }, requester, row.owner);
+    if (!decision.allowed) return refusal(decision);
     const members = this.#registry(row).members;
-    if (!members.includes(userId)) return { status: 404, body: { error: `"${userId}" is not a member.` } };
+    if (!members.includes(userId)) return refuse(404, 'unknown_member', `"${userId}" is not a member.`);
     const remaining = members.filter((member) => member !== userId);
     await this.#setMembers(row, remaining);
     return { status: 200, body: { members: remaining } };
   }
 
   /** Adds the caller as a member when the `join` rule allows it ("anyone with the link"). */
-  async join(datastoreId: string, id: string, user: RuleUser): Promise<ControlAnswer> {
+  async join(datastoreId: string, id: string, user: RuleUser | undefined): Promise<ControlAnswer> {
     const row = this.#multiRow(datastoreId, id);
     if ('status' in row) return row;
     const compiled = this.#app();
     const datastore = compiled && ownEntry(compiled.app.datastores, datastoreId);
     if (!datastore) return refuse(404, 'unknown_datastore', 'There is no such datastore.');
     const registry = this.#registry(row);
-    const verdict = datastore.join({
-      user,
-      instance: instanceFacts('multi', row.id, registry),
-      now: Date.now(),
-    });
-    if (!verdict.allowed)
-      return { status: 403, body: { error: `The join rule denies you: ${verdict.reason}` } };
-    if (!registry.members.includes(user.id)) await this.#setMembers(row, [...registry.members, user.id]);
-    return { status: 200, body: { members: [...new Set([...registry.members, user.id])] } };
+    const decision = mayJoin(datastore, user, instanceFacts('multi', row.id, registry), Date.now());
+    if (!decision.allowed) return refusal(decision);
+    // An allowed join always has a user.
+    const joiner = user?.id ?? '';
+    if (!registry.members.includes(joiner)) await this.#setMembers(row, [...registry.members, joiner]);
+    return { status: 200, body: { members: [...new Set([...registry.members, joiner])] } };
   }
 
   // --- idle clean-up

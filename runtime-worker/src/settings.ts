@@ -1,4 +1,4 @@
-// The limits of CONTRACT.md §4, read from worker variables with their documented defaults.
+// The runtime's limits, read from worker variables with their documented defaults.
 
 /** The limits one runtime enforces; each is a worker variable of the same name. */
 export interface Limits {
@@ -7,7 +7,18 @@ export interface Limits {
   maxSocketsPerUser: number;
   maxConfigBytes: number;
   maxSnapshotBytes: number;
+  /** The most rows (live ones, every table) one instance may hold: its object's memory ceiling, in rows. */
+  maxInstanceRows: number;
+  /** The most bytes of SQLite storage one instance may use before it refuses new rows. */
+  maxInstanceBytes: number;
 }
+
+/**
+ * A Durable Object has 128 MB of memory, and an instance keeps its whole synced store in it (README, "Measured"):
+ * these defaults leave room for the object's own work and a full sync's frames on top of the rows.
+ */
+const DEFAULT_MAX_INSTANCE_ROWS = 60_000;
+const DEFAULT_MAX_INSTANCE_BYTES = 48 * 1024 * 1024;
 
 const positive = (value: string | undefined, fallback: number): number => {
   const parsed = Number(value);
@@ -21,14 +32,6 @@ export const limitsFrom = (env: Partial<Record<string, unknown>>): Limits => ({
   maxSocketsPerUser: positive(env.MAX_SOCKETS_PER_USER as string | undefined, 20),
   maxConfigBytes: positive(env.MAX_CONFIG_BYTES as string | undefined, 1024 * 1024),
   maxSnapshotBytes: positive(env.MAX_SNAPSHOT_BYTES as string | undefined, 64 * 1024 * 1024),
+  maxInstanceRows: positive(env.MAX_INSTANCE_ROWS as string | undefined, DEFAULT_MAX_INSTANCE_ROWS),
+  maxInstanceBytes: positive(env.MAX_INSTANCE_BYTES as string | undefined, DEFAULT_MAX_INSTANCE_BYTES),
 });
-
-/** Close codes of CONTRACT.md §4. */
-export const CloseCode = {
-  tokenExpired: 4001,
-  accessWithdrawn: 4003,
-  instanceDeleted: 4004,
-  overLimit: 4008,
-  tooBig: 1009,
-  invalidFrame: 1007,
-} as const;

@@ -1,46 +1,50 @@
-// The enforcement of CONTRACT.md §2/§4: judges a client's incoming changes row by row, keeps what is allowed,
-// and writes the corrections that bring the sender back to the server's state. Kept apart so it can be
-// swapped for TinyBase's own hub mode when that ships.
+// The write judgement of the sync hub on TinyBase's changes: finds the cells of a client's message that are newer
+// than the stored ones, groups them by row, has schema's `judgeWrite` decide each row, and writes the corrections
+// that bring the sender back to the server's state. Kept apart so it can be swapped for TinyBase's own hub mode.
 import {
-  judgeRowChange,
+  judgeValueWrite,
+  judgeWrite,
+  writeOperation,
   type CellValue,
   type CompiledDatastore,
+  type RejectionNotice,
   type Row,
   type RuleInstance,
   type RuleUser,
 } from '@datastore-designer/schema';
-import type { MergeableStore } from 'tinybase';
+import type {
+  CellStamp,
+  Hlc,
+  MergeableChanges,
+  MergeableStore,
+  RowStamp,
+  TablesStamp,
+  ValueStamp,
+} from 'tinybase';
 import { emptyRecord, ownEntry } from './own-key.ts';
-import type { CellStamps, MergeableChanges, Stamp, TablesStamp, ValuesStamp } from './sync-protocol.ts';
 
-/** Why a row was refused, as the rejection notice carries it to the sender. */
-export interface Rejection {
-  table: string;
-  row: string;
-  cells: string[];
-  operation: 'create' | 'update' | 'delete';
-  rule: 'create' | 'update' | 'delete' | 'schema' | 'readOnly' | 'values' | 'unknownTable';
-  expression: string;
-  reason: string;
-}
-
-/** Who is writing, into which instance, under which config. */
+/** Who is writing, into which instance, under which config, and how many new rows still fit. */
 export interface GateContext {
   datastore: CompiledDatastore;
   user: RuleUser;
   instance: RuleInstance;
   now: number;
+  /** How many rows may still be created before the instance reaches its size ceiling. */
+  roomForRows: number;
 }
 
 /** The clock the gate stamps corrections and defaults with: it must have seen every incoming stamp. */
 export interface GateClock {
-  seen(hlc: string): void;
-  next(): string;
+  seen(hlc: Hlc): void;
+  next(): Hlc;
+  /** Whether a stamp is a well-formed HLC. */
+  wellFormed(hlc: Hlc): boolean;
   /**
-   * Whether an incoming stamp is a well-formed HLC at most a few minutes ahead. A stamp from far in the future
-   * would win every later write (and TinyBase's store would silently drop the whole change), so it is refused.
+   * How many milliseconds a stamp's time is ahead of the server's clock beyond what TinyBase tolerates (five
+   * minutes); 0 when it is within. Such a stamp would win every later write, and TinyBase's store silently drops
+   * a whole change holding one, so it is refused.
    */
-  valid(hlc: string): boolean;
+  aheadBy(hlc: Hlc): number;
 }
 
 /**
@@ -48,34 +52,31 @@ export interface GateClock {
  * client (it re-asserts rows everyone already has, under a newer stamp); send `senderCorrection` to the sender
  * alone (deletions of rows and values only the sender has: storing them would let a client grow the instance
  * without bound, and sending them would show others a trace of the refused write); notify `rejections`.
+ * `clockAheadBy` is set when the message carried stamps too far in the future: the sender's clock is fast.
  */
 export interface GateResult {
   accepted?: MergeableChanges;
   correction?: MergeableChanges;
   senderCorrection?: MergeableChanges;
-  rejections: Rejection[];
+  rejections: RejectionNotice[];
+  clockAheadBy?: number;
 }
 
-type RowStamps = Record<string, Stamp<CellStamps>>;
-
-const later = (a: string | undefined, b: string | undefined): string =>
+const later = (a: Hlc | undefined, b: Hlc | undefined): Hlc =>
   (a ?? '') > (b ?? '') ? (a ?? '') : (b ?? '');
 
-/** The stored cells of one row with their stamps, tombstones included. */
-const storedCells = (store: MergeableStore, tableId: string, rowId: string): CellStamps => {
-  const diff = store.getMergeableCellDiff({ [tableId]: { [rowId]: {} } }) as unknown as TablesStamp;
-  return diff[0][tableId]?.[0][rowId]?.[0] ?? {};
-};
+const validHlc = (clock: GateClock, hlc: Hlc | undefined): hlc is Hlc =>
+  hlc !== undefined && clock.wellFormed(hlc) && clock.aheadBy(hlc) === 0;
 
-const storedValues = (store: MergeableStore): Record<string, Stamp<unknown>> =>
-  (store.getMergeableValueDiff({}) as unknown as ValuesStamp)[0];
+/** The stored cells of one row with their stamps, tombstones included (one row's work, never the table's). */
+const storedCells = (store: MergeableStore, tableId: string, rowId: string): RowStamp[0] =>
+  store.getMergeableCellDiff({ [tableId]: { [rowId]: {} } })[0][tableId]?.[0][rowId]?.[0] ?? {};
 
 /** Every stamp in a message, so corrections can be stamped later than all of them. */
-const seeAll = (clock: GateClock, changes: MergeableChanges): void => {
-  const see = (hlc: string | undefined) => {
-    if (hlc && clock.valid(hlc)) clock.seen(hlc);
+const seeAll = (clock: GateClock, [[tables, tablesHlc], [values, valuesHlc]]: MergeableChanges): void => {
+  const see = (hlc: Hlc | undefined) => {
+    if (validHlc(clock, hlc)) clock.seen(hlc);
   };
-  const [[tables, tablesHlc], [values, valuesHlc]] = changes;
   see(tablesHlc);
   see(valuesHlc);
   for (const [rows, tableHlc] of Object.values(tables)) {
@@ -89,19 +90,20 @@ const seeAll = (clock: GateClock, changes: MergeableChanges): void => {
 };
 
 /** A container's stamp as the client sent it when valid, else the latest of the stamps inside it. */
-const containerHlc = (clock: GateClock, incoming: string | undefined, inside: string): string =>
-  incoming && clock.valid(incoming) ? later(incoming, inside) : inside;
+const containerHlc = (clock: GateClock, incoming: Hlc | undefined, inside: Hlc): Hlc =>
+  validHlc(clock, incoming) ? later(incoming, inside) : inside;
 
-const operationOf = (before: Row | undefined, incoming: Record<string, unknown>): Rejection['operation'] => {
-  const existed = before !== undefined && Object.keys(before).length > 0;
-  const merged = { ...before, ...incoming };
-  const exists = Object.values(merged).some((value) => value !== undefined);
-  return exists ? (existed ? 'update' : 'create') : 'delete';
+const clockReason = (aheadBy: number): string => {
+  const minutes = Math.round((aheadBy + 5 * 60_000) / 60_000);
+  return (
+    `This device's clock is about ${minutes} minutes ahead of the server's, so its changes carry times from ` +
+    'the future that no other copy can accept. Set the device clock right (automatic time), then reconnect.'
+  );
 };
 
 /**
  * Judges one incoming message (a ContentDiff body, or what a pull brought back) against the server store:
- * cells no newer than the stored ones are ignored, the rest are grouped by row and judged (schema, then rule).
+ * cells no newer than the stored ones are ignored, the rest are grouped by row and judged by `judgeWrite`.
  */
 export const judgeChanges = (
   store: MergeableStore,
@@ -110,69 +112,66 @@ export const judgeChanges = (
   clock: GateClock,
 ): GateResult => {
   seeAll(clock, changes);
-  const readOnly = context.datastore.config.sync === 'serverToClient';
   const [[incomingTables, incomingTablesHlc], [incomingValues]] = changes;
-  const acceptedTables = emptyRecord<Stamp<RowStamps>>();
-  const corrected = emptyRecord<Stamp<RowStamps>>();
-  const senderCorrected = emptyRecord<Stamp<RowStamps>>();
-  const rejections: Rejection[] = [];
-  let acceptedHlc = incomingTablesHlc && clock.valid(incomingTablesHlc) ? incomingTablesHlc : '';
+  const acceptedTables: TablesStamp[0] = emptyRecord();
+  const corrected: TablesStamp[0] = emptyRecord();
+  const senderCorrected: TablesStamp[0] = emptyRecord();
+  const rejections: RejectionNotice[] = [];
+  let acceptedHlc = validHlc(clock, incomingTablesHlc) ? incomingTablesHlc : '';
   let correctionHlc = '';
   let senderHlc = '';
+  let clockAheadBy = 0;
+  let roomForRows = context.roomForRows;
 
   for (const [tableId, [incomingRows, incomingTableHlc]] of Object.entries(incomingTables)) {
-    const table = ownEntry(context.datastore.tables, tableId);
     for (const [rowId, [incomingCells, incomingRowHlc]] of Object.entries(incomingRows)) {
       const stored = storedCells(store, tableId, rowId);
-      const newer: CellStamps = emptyRecord();
+      const newer: RowStamp[0] = emptyRecord();
       for (const [cellId, stamp] of Object.entries(incomingCells)) {
         if ((stamp[1] ?? '') > (stored[cellId]?.[1] ?? '')) newer[cellId] = stamp;
       }
       const cellIds = Object.keys(newer);
       if (cellIds.length === 0) continue;
-      const incoming = Object.fromEntries(cellIds.map((cellId) => [cellId, newer[cellId]?.[0]]));
+      const incoming: Record<string, CellValue | undefined> = emptyRecord();
+      for (const cellId of cellIds) incoming[cellId] = newer[cellId]?.[0] as CellValue | undefined;
       const before = store.hasRow(tableId, rowId) ? (store.getRow(tableId, rowId) as Row) : undefined;
-      const operation = operationOf(before, incoming);
+      const operation = writeOperation(before, incoming);
       if (before === undefined && operation === 'delete') {
         // A tombstone for a row the server never had (often the remains of a refused create): nothing to
         // judge, and storing it would let a client grow the instance without bound.
         continue;
       }
-      let rejection: Omit<Rejection, 'table' | 'row' | 'cells' | 'operation'> | undefined;
+      let rejection: Omit<RejectionNotice, 'table' | 'row' | 'cells'> | undefined;
       let defaults: Row = {};
-      if (cellIds.some((cellId) => !clock.valid(newer[cellId]?.[1] ?? ''))) {
+      const aheadBy = Math.max(...cellIds.map((cellId) => clock.aheadBy(newer[cellId]?.[1] ?? '')));
+      if (cellIds.some((cellId) => !clock.wellFormed(newer[cellId]?.[1] ?? ''))) {
         rejection = {
+          operation,
           rule: 'schema',
           expression: '',
-          reason: 'The change carries a malformed time stamp or one from the future: check the device clock.',
+          reason: 'The change carries a malformed time stamp.',
         };
-      } else if (table === undefined || table.serverOnly) {
-        rejection = {
-          rule: 'unknownTable',
-          expression: '',
-          reason:
-            table === undefined
-              ? `There is no table "${tableId}" in this datastore.`
-              : `The table "${tableId}" is server-only: clients cannot read or write it.`,
-        };
-      } else if (readOnly) {
-        rejection = {
-          rule: 'readOnly',
-          expression: '',
-          reason: 'This datastore syncs from the server to clients only: clients cannot change it.',
-        };
+      } else if (aheadBy > 0) {
+        clockAheadBy = Math.max(clockAheadBy, aheadBy);
+        rejection = { operation, rule: 'schema', expression: '', reason: clockReason(aheadBy) };
       } else {
-        const judgement = judgeRowChange(table, before, incoming as Record<string, CellValue | undefined>, {
+        const verdict = judgeWrite(context.datastore, tableId, before, incoming, {
           user: context.user,
           instance: context.instance,
           now: context.now,
+          roomForNewRows: roomForRows > 0,
         });
-        if (judgement.allowed) defaults = judgement.defaults;
-        else rejection = { rule: judgement.rule, expression: judgement.expression, reason: judgement.reason };
+        if (verdict.allowed) {
+          defaults = verdict.defaults;
+          if (verdict.operation === 'create') roomForRows--;
+        } else {
+          const { operation: kind, rule, expression, reason } = verdict;
+          rejection = { operation: kind, rule, expression, reason };
+        }
       }
 
       if (rejection === undefined) {
-        const cells: CellStamps = Object.assign(emptyRecord(), newer);
+        const cells: RowStamp[0] = Object.assign(emptyRecord<CellStamp>(), newer);
         let insideHlc = '';
         for (const [, cellHlc] of Object.values(newer)) insideHlc = later(insideHlc, cellHlc);
         for (const [cellId, value] of Object.entries(defaults)) {
@@ -182,7 +181,7 @@ export const judgeChanges = (
         }
         const rowHlc = containerHlc(clock, incomingRowHlc, insideHlc);
         const tableStamp = (acceptedTables[tableId] ??= [
-          emptyRecord(),
+          emptyRecord<RowStamp>(),
           containerHlc(clock, incomingTableHlc, ''),
         ]);
         tableStamp[0][rowId] = [cells, rowHlc];
@@ -191,15 +190,13 @@ export const judgeChanges = (
         continue;
       }
 
-      rejections.push({ table: tableId, row: rowId, cells: cellIds, operation, ...rejection });
+      rejections.push({ table: tableId, row: rowId, cells: cellIds, ...rejection });
       // The stored value (or a deletion where there was none) under a stamp newer than the refused one.
       const hlc = clock.next();
-      const cells: CellStamps = emptyRecord();
+      const cells: RowStamp[0] = emptyRecord();
       for (const cellId of cellIds) cells[cellId] = [stored[cellId]?.[0], hlc];
-      const tableStamp = ((before === undefined ? senderCorrected : corrected)[tableId] ??= [
-        emptyRecord(),
-        hlc,
-      ]);
+      const target = before === undefined ? senderCorrected : corrected;
+      const tableStamp = (target[tableId] ??= [emptyRecord<RowStamp>(), hlc]);
       tableStamp[0][rowId] = [cells, hlc];
       tableStamp[1] = hlc;
       if (before === undefined) senderHlc = hlc;
@@ -207,22 +204,19 @@ export const judgeChanges = (
     }
   }
 
-  const values = storedValues(store);
-  const correctedValues = emptyRecord<Stamp<unknown>>();
+  const [storedValues] = store.getMergeableValueDiff({});
+  const correctedValues: Record<string, ValueStamp> = emptyRecord();
   let valuesHlc = '';
   for (const [valueId, [, hlc]] of Object.entries(incomingValues)) {
-    if ((hlc ?? '') <= (values[valueId]?.[1] ?? '')) continue;
+    const storedValue = ownEntry(storedValues, valueId);
+    if ((hlc ?? '') <= (storedValue?.[1] ?? '')) continue;
     valuesHlc = clock.next();
-    correctedValues[valueId] = [values[valueId]?.[0], valuesHlc];
-    rejections.push({
-      table: '',
-      row: '',
-      cells: [valueId],
-      operation: values[valueId]?.[0] === undefined ? 'create' : 'update',
-      rule: 'values',
-      expression: '',
-      reason: `Values (like "${valueId}") are not part of this datastore: clients cannot write them.`,
-    });
+    correctedValues[valueId] = [storedValue?.[0], valuesHlc];
+    const verdict = judgeValueWrite(valueId, storedValue?.[0] !== undefined);
+    if (!verdict.allowed) {
+      const { operation, rule, expression, reason } = verdict;
+      rejections.push({ table: '', row: '', cells: [valueId], operation, rule, expression, reason });
+    }
   }
 
   const result: GateResult = { rejections };
@@ -233,5 +227,6 @@ export const judgeChanges = (
   if (senderHlc !== '' || valuesHlc !== '') {
     result.senderCorrection = [[senderCorrected, senderHlc], [correctedValues, valuesHlc], 1];
   }
+  if (clockAheadBy > 0) result.clockAheadBy = clockAheadBy;
   return result;
 };

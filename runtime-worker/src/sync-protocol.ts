@@ -1,5 +1,6 @@
 // TinyBase 10.0.1's WebSocket sync frames: reading a client's frame and writing the hub's, without relaying.
 
+import type { ContentHashes, MergeableChanges, TablesStamp, ValuesStamp } from 'tinybase';
 import { emptyRecord } from './own-key.ts';
 
 /** TinyBase's message types, numbered as on the wire. */
@@ -19,21 +20,6 @@ export const SERVER_PEER_ID = 'S';
 
 // TinyBase writes `undefined` (a deleted cell) as this character, since JSON has no undefined.
 const UNDEFINED = '\uFFFC';
-
-/** A stamp: a thing and the hybrid logical clock time it was written at (absent on an empty container). */
-export type Stamp<Thing> = [thing: Thing, hlc?: string, hash?: number];
-
-/** Cells of one row, each with its stamp; an `undefined` value is a deleted cell. */
-export type CellStamps = Record<string, Stamp<unknown>>;
-
-/** Changes or content for tables, as TinyBase exchanges them. */
-export type TablesStamp = Stamp<Record<string, Stamp<Record<string, Stamp<CellStamps>>>>>;
-
-/** Changes or content for values. */
-export type ValuesStamp = Stamp<Record<string, Stamp<unknown>>>;
-
-/** A full set of mergeable changes: tables, values, and the marker 1 that says "changes". */
-export type MergeableChanges = [tables: TablesStamp, values: ValuesStamp, isChanges: 1];
 
 /** One decoded frame: who it was addressed to, its request id, type and body. */
 export interface Frame {
@@ -101,7 +87,7 @@ export const isTablesStamp = (value: unknown): value is TablesStamp =>
 export const isValuesStamp = (value: unknown): value is ValuesStamp =>
   isStampOf(value, (values) => isStampMap(values, isAny));
 
-/** True when a body is `[tables, values]` or `[tables, values, 1]`. */
+/** True when a body is `[tables, values]` or `[tables, values, 1]` (the hub treats both as changes). */
 export const isMergeableChanges = (value: unknown): value is MergeableChanges =>
   Array.isArray(value) &&
   (value.length === 2 || (value.length === 3 && value[2] === 1)) &&
@@ -109,7 +95,7 @@ export const isMergeableChanges = (value: unknown): value is MergeableChanges =>
   isValuesStamp(value[1]);
 
 /** True when a body is a pair of content hashes. */
-export const isContentHashes = (value: unknown): value is [number, number] =>
+export const isContentHashes = (value: unknown): value is ContentHashes =>
   Array.isArray(value) && value.length === 2 && value.every((hash) => Number.isInteger(hash));
 
 /** Frames longer than this many characters (at most three bytes each) are sent in fragments. */

@@ -54,7 +54,7 @@ test('instances idle longer than deleteIdleAfterDays are deleted by the alarm', 
   const rows = await runInDurableObject(
     env.INSTANCE.get(env.INSTANCE.idFromString(stale)),
     (_object, state) =>
-      state.storage.sql.exec("SELECT COUNT(*) AS n FROM synced_tinybase_tables WHERE row_id = 'm1'").one(),
+      state.storage.sql.exec("SELECT COUNT(*) AS n FROM synced_cells WHERE row_id = 'm1'").one(),
   );
   expect(rows.n).toBe(0);
 });

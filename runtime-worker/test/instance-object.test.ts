@@ -1,9 +1,10 @@
-// The instance object inside workerd: per-socket facts live in the socket attachment, so a woken object knows them.
+// The instance object inside workerd: per-socket facts live in the socket attachment, so a woken object knows
+// them, and its own checks of incoming stamps (a device clock far ahead) run on real sockets.
 import { env, runInDurableObject, SELF } from 'cloudflare:test';
+import { getHlcFunctions } from 'tinybase';
 import { expect, test } from 'vitest';
 import type { SocketFacts } from '../src/instance-facts.ts';
-
-const admin = { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' };
+import { admin, deploy, noticesIn, openSocket, rowFrame, waitFor } from './support/sockets.ts';
 
 test('a socket carries its user and token expiry in its attachment', async () => {
   const config = {
@@ -97,4 +98,49 @@ test('the hub judges each message by the user in the socket attachment, not by m
     rule: 'create',
   });
   socket.close();
+});
+
+test('a write stamped by a clock more than five minutes fast gets a clock notice and a 4008 close', async () => {
+  await deploy('clock', {
+    format: 1,
+    datastores: {
+      board: {
+        instances: 'single',
+        sync: 'twoWay',
+        tables: { notes: { fields: { text: { type: 'string' } }, rules: { create: 'true' } } },
+      },
+    },
+  });
+  const fast = await openSocket('clock/board/main', 'ann');
+  const slightlyFast = await openSocket('clock/board/main', 'bob');
+  // Two minutes ahead is within what TinyBase tolerates: accepted like any write.
+  slightlyFast.socket.send(
+    rowFrame(
+      'notes',
+      'ok',
+      { text: 'two minutes ahead' },
+      getHlcFunctions('bob', () => Date.now() + 120_000)[0],
+    ),
+  );
+  await waitFor(() => fast.frames.some((frame) => frame.includes('two minutes ahead')), 'the accepted write');
+  fast.socket.send(
+    rowFrame(
+      'notes',
+      'f',
+      { text: 'from the future' },
+      getHlcFunctions('ann', () => Date.now() + 600_000)[0],
+    ),
+  );
+  expect(await fast.closed).toBe(4008);
+  const [notice] = noticesIn(fast.frames);
+  expect(notice).toMatchObject({ table: 'notes', row: 'f', operation: 'create', rule: 'schema' });
+  expect(String(notice?.reason)).toMatch(/clock is about 10 minutes ahead/);
+  expect(slightlyFast.frames.some((frame) => frame.includes('from the future'))).toBe(false);
+  const snapshot = await SELF.fetch(
+    'http://runtime.test/api/apps/clock/datastores/board/instances/main/snapshot',
+    {
+      headers: admin,
+    },
+  );
+  expect(await snapshot.json()).toEqual([{ notes: { ok: { text: 'two minutes ahead' } } }, {}]);
 });

@@ -1,9 +1,8 @@
 // The enforcement module on its own: which cells count, what is accepted, and the corrections it writes.
 import { compileConfig, type AppConfig } from '@datastore-designer/schema';
-import { createMergeableStore, getHlcFunctions } from 'tinybase';
+import { createMergeableStore, getHlcFunctions, type MergeableChanges } from 'tinybase';
 import { expect, test } from 'vitest';
 import { judgeChanges, type GateClock } from '../src/sync-gate.ts';
-import type { MergeableChanges } from '../src/sync-protocol.ts';
 
 const config: AppConfig = {
   format: 1,
@@ -30,19 +29,21 @@ const context = (id: string) => ({
   user: { id, roles: [], tenant: '' },
   instance: { id: 'main', owner: '', members: [] },
   now: Date.now(),
+  roomForRows: 1000,
 });
 const clockFor = (id: string): GateClock => {
   const [next, seen, , decode] = getHlcFunctions(id);
   return {
     next,
     seen,
-    valid: (hlc) => /^[-0-9A-Z_a-z]{16}$/.test(hlc) && decode(hlc)[0] <= Date.now() + 300_000,
+    wellFormed: (hlc) => /^[-0-9A-Z_a-z]{16}$/.test(hlc),
+    aheadBy: (hlc) => Math.max(0, decode(hlc)[0] - Date.now() - 300_000),
   };
 };
 const changesOf = (store: ReturnType<typeof createMergeableStore>, act: () => void): MergeableChanges => {
   let changes: MergeableChanges | undefined;
   const listener = store.addDidFinishTransactionListener(() => {
-    changes = store.getTransactionMergeableChanges() as unknown as MergeableChanges;
+    changes = store.getTransactionMergeableChanges(false);
   });
   act();
   store.delListener(listener);
@@ -55,9 +56,9 @@ test('an allowed create is accepted with its defaults stamped by the server', ()
   const changes = changesOf(client, () => client.setRow('notes', 'n1', { text: 'hi', author: 'ann' }));
   const result = judgeChanges(server, changes, context('ann'), clockFor('server'));
   expect(result.rejections).toEqual([]);
-  server.applyMergeableChanges(result.accepted as never);
+  server.applyMergeableChanges(result.accepted!);
   expect(server.getRow('notes', 'n1')).toEqual({ text: 'hi', author: 'ann', votes: 0 });
-  client.applyMergeableChanges(result.accepted as never);
+  client.applyMergeableChanges(result.accepted!);
   expect(client.getMergeableContentHashes()).toEqual(server.getMergeableContentHashes());
 });
 
@@ -72,13 +73,13 @@ test('a forged create is corrected at the sender alone, and the server stores no
   expect(result.rejections).toMatchObject([
     { table: 'notes', row: 'x', operation: 'create', rule: 'create' },
   ]);
-  client.applyMergeableChanges(result.senderCorrection as never);
+  client.applyMergeableChanges(result.senderCorrection!);
   expect(client.hasRow('notes', 'x')).toBe(false);
   expect(server.getMergeableContentHashes()).toEqual(before);
   // The sender's leftover tombstone is not judged again (no resend loop).
   const again = judgeChanges(
     server,
-    client.getMergeableContent() as never,
+    [client.getMergeableTableDiff({})[0], [{}, ''], 1],
     context('eve'),
     clockFor('server'),
   );
@@ -93,8 +94,8 @@ test('a refused update is re-asserted under a newer stamp so both sides agree ag
   const changes = changesOf(client, () => client.setCell('notes', 'n', 'text', 'hijack'));
   const result = judgeChanges(server, changes, context('bob'), clockFor('server'));
   expect(result.rejections).toMatchObject([{ operation: 'update', rule: 'update', cells: ['text'] }]);
-  server.applyMergeableChanges(result.correction as never);
-  client.applyMergeableChanges(result.correction as never);
+  server.applyMergeableChanges(result.correction!);
+  client.applyMergeableChanges(result.correction!);
   expect(client.getCell('notes', 'n', 'text')).toBe('original');
   expect(client.getMergeableContentHashes()).toEqual(server.getMergeableContentHashes());
 });

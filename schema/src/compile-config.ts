@@ -74,7 +74,7 @@ export const compileConfig = (config: AppConfig): CompiledApp => ({
   ),
 });
 
-/** What a row change is, and whether it may happen (CONTRACT.md §2). */
+/** What a row change is, and whether it may happen (the rules' classification of create, update and delete). */
 export interface RowJudgement {
   operation: RowRuleKind;
   allowed: boolean;

@@ -46,7 +46,7 @@ const datastoreSchema = z.strictObject({
   tables: z.record(id, tableSchema),
 });
 
-/** The whole config's structure (CONTRACT.md §1); cross-field checks live in validate-config.ts. */
+/** The whole config's structure; cross-field checks live in validate-config.ts. */
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   format: z.literal(1),

@@ -1,4 +1,4 @@
-// The config JSON of CONTRACT.md §1 as TypeScript types: what the designer exports and the runtime deploys.
+// The config JSON as TypeScript types: what the designer exports and the runtime deploys.
 
 /** The kind of value a field holds; a cell of any other kind is invalid. */
 export type FieldType = 'string' | 'number' | 'boolean';
@@ -71,7 +71,7 @@ export type RowRuleKind = keyof TableRules;
 /** Every kind of rule. */
 export type RuleKind = InstanceRuleKind | RowRuleKind;
 
-/** The defaults CONTRACT.md §1 gives to absent instance-level rules. */
+/** The defaults of absent instance-level rules. */
 export const DEFAULT_INSTANCE_RULES: Record<InstanceRuleKind, string> = {
   connect: "user.id != ''",
   createInstance: "user.id != ''",

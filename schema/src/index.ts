@@ -7,7 +7,6 @@ export { type ConfigProblem, PROBLEM_CODES, type ProblemCode, toPointer } from '
 export { parseConfigText, validateConfig, type ValidationResult } from './validate-config.ts';
 export { generateConfigJsonSchema } from './json-schema.ts';
 export {
-  ANONYMOUS_USER,
   instanceFacts,
   type RuleContext,
   type RuleInstance,
@@ -31,6 +30,13 @@ export {
   type RowJudgement,
 } from './compile-config.ts';
 export {
+  judgeValueWrite,
+  judgeWrite,
+  type WriteContext,
+  type WriteVerdict,
+  writeOperation,
+} from './write-judgement.ts';
+export {
   applyDefaults,
   isCellValue,
   missingDefaults,
@@ -44,6 +50,35 @@ export { type ConfigChange, type ConfigDiff, diffConfigs } from './config-diff.t
 export { blankConfig, type Template, type TemplateId, templates } from './templates.ts';
 export { describeRule } from './describe-rule.ts';
 export { ownEntry } from './own-key.ts';
+export {
+  type AccessDecision,
+  type AccessRefusal,
+  addressInstance,
+  type Caller,
+  type InstanceAddress,
+  type ManageAction,
+  mayConnect,
+  mayCreateInstance,
+  mayJoin,
+  mayManage,
+} from './access-decisions.ts';
+export { type ErrorBody, type ErrorCode, ERROR_CODES, errorBody } from './error-codes.ts';
+export {
+  CLOSE_MEANINGS,
+  CloseCode,
+  type CloseCodeNumber,
+  type CloseMeaning,
+  closeMeaning,
+} from './close-codes.ts';
+export {
+  decodeRejectionNotice,
+  encodeRejectionNotice,
+  type RejectedOperation,
+  REJECTION_RULES,
+  type RejectionNotice,
+  type RejectionRule,
+} from './rejection-notice.ts';
+export { readTokenRequest, type TokenClaims, type TokenRequest } from './token-claims.ts';
 
 /** The committed JSON Schema of the config, for editors (`"$schema"`) and the designer's JSON view. */
 export const configJsonSchema: Record<string, unknown> = configJsonSchemaFile;

@@ -6,5 +6,5 @@ import { configSchema } from './config-schema.ts';
 export const generateConfigJsonSchema = (): Record<string, unknown> => ({
   ...z.toJSONSchema(configSchema, { target: 'draft-2020-12', io: 'input' }),
   title: 'Datastore Designer app config',
-  description: 'The config of an app: its datastores, their tables, sync mode and rules (CONTRACT.md §1).',
+  description: 'The config of an app: its datastores, their tables, sync mode and rules.',
 });

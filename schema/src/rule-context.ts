@@ -26,10 +26,7 @@ export interface RuleContext {
   now: number;
 }
 
-/** The user of a socket or request without a token. */
-export const ANONYMOUS_USER: RuleUser = Object.freeze({ id: '', roles: [], tenant: '' }) as RuleUser;
-
-/** Turns verified token claims into the rule user of CONTRACT.md §2 (`roles` `[]` unless a list of strings). */
+/** Turns verified token claims into the rule user (`user` in CEL; `roles` `[]` unless a list of strings). */
 export const userFromClaims = (claims: Record<string, unknown>): RuleUser => {
   const { sub, roles, tenant } = claims;
   return {
@@ -39,7 +36,7 @@ export const userFromClaims = (claims: Record<string, unknown>): RuleUser => {
   };
 };
 
-/** The `instance` variable for each instance kind (CONTRACT.md §2); `registry` is the multi instance's record. */
+/** The `instance` variable for each instance kind; `registry` is the multi instance's record. */
 export const instanceFacts = (
   kind: InstanceKind,
   instanceId: string,

@@ -7,7 +7,7 @@ const CEL_TYPE: Record<FieldType, string> = { string: 'string', number: 'double'
 const USER_SCHEMA = { id: 'string', roles: 'list<string>', tenant: 'string' };
 const INSTANCE_SCHEMA = { id: 'string', owner: 'string', members: 'list<string>' };
 
-/** The variables each kind of rule may use (CONTRACT.md §2). */
+/** The variables each kind of rule may use. */
 export const RULE_VARIABLES: Record<RuleKind, readonly string[]> = {
   create: ['user', 'instance', 'row', 'newRow', 'changed', 'now'],
   update: ['user', 'instance', 'row', 'newRow', 'changed', 'now'],
@@ -17,7 +17,7 @@ export const RULE_VARIABLES: Record<RuleKind, readonly string[]> = {
   createInstance: ['user', 'now'],
 };
 
-// A number field is a CEL double while literals and `now` are ints; these let them mix as CONTRACT.md §2 promises.
+// A number field is a CEL double while literals and `now` are ints; these let them mix as rule writers expect.
 const MIXED_NUMBER_OPERATORS: ReadonlyArray<[string, (a: number, b: number) => unknown]> = [
   ['+', (a, b) => a + b],
   ['-', (a, b) => a - b],

@@ -11,8 +11,12 @@ import { startRuntime, type Runtime } from '../support/runtime.ts';
 
 const APP = 'bench';
 const CLIENT_COUNTS = [2, 20, 100];
+const SIZES = (process.env.BENCH_SIZES ?? '100,10000,50000').split(',').map(Number);
+// Samples are taken in blocks of ROUNDS writes, ours and bare alternating block by block, BLOCKS blocks each.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
+const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 5);
 const BURST = Number(process.env.BENCH_BURST ?? 2000);
+const SIZE_BURST = Number(process.env.BENCH_SIZE_BURST ?? 200);
 const MULTI_INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1000);
 
 const config: AppConfig = {
@@ -28,6 +32,28 @@ const config: AppConfig = {
         },
       },
     },
+    ...Object.fromEntries(
+      SIZES.map((size) => [
+        `size${size}`,
+        {
+          instances: 'single' as const,
+          sync: 'twoWay' as const,
+          tables: {
+            cells: {
+              fields: {
+                v: { type: 'number' as const, required: true },
+                by: { type: 'string' as const, required: true },
+              },
+              rules: {
+                create: 'newRow.by == user.id',
+                update: 'row.by == user.id',
+                delete: 'row.by == user.id',
+              },
+            },
+          },
+        },
+      ]),
+    ),
     games: {
       instances: 'multi',
       sync: 'twoWay',
@@ -103,40 +129,102 @@ const until = (store: MergeableStore, check: () => boolean, timeoutMs = 10_000):
 interface Propagation {
   p50: number;
   p99: number;
+  samples: number;
 }
 
-/** A writes its own row ROUNDS times; B's arrival time of each value, with all `clients` connected. */
-const measurePropagation = async (urls: string[]): Promise<Propagation> => {
-  const clients: Client[] = [];
-  for (const url of urls) clients.push(await connectClient(url));
+const summary = (samples: number[]): Propagation => {
+  const sorted = [...samples].sort((x, y) => x - y);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), samples: sorted.length };
+};
+
+let written = 0;
+
+/** A sets its own row ROUNDS times; B's arrival time of each value (all of one side's clients connected). */
+const propagationBlock = async (clients: Client[]): Promise<number[]> => {
   const a = clients[0]!;
   const b = clients[clients.length - 1]!;
   const samples: number[] = [];
-  a.store.setRow('cells', 'a', { v: -1, by: 'a' });
-  await until(b.store, () => b.store.getCell('cells', 'a', 'v') === -1);
   for (let round = 0; round < ROUNDS; round++) {
-    const arrived = until(b.store, () => b.store.getCell('cells', 'a', 'v') === round);
+    const value = ++written;
+    const arrived = until(b.store, () => b.store.getCell('cells', 'a', 'v') === value);
     const start = performance.now();
-    a.store.setCell('cells', 'a', 'v', round);
+    a.store.setCell('cells', 'a', 'v', value);
     await arrived;
     samples.push(performance.now() - start);
   }
-  await Promise.all(clients.map((client) => client.stop()));
-  samples.sort((x, y) => x - y);
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+  return samples;
 };
 
-/** A writes BURST rows as fast as it can; how many per second reach B. */
-const measureThroughput = async (urlA: string, urlB: string): Promise<number> => {
+/**
+ * Ours and bare side by side: both sides' clients stay connected throughout, and blocks of writes alternate
+ * between them (ours first in even blocks, bare first in odd ones), so machine noise falls on both alike.
+ */
+const measurePropagation = async (
+  oursUrls: string[],
+  bareUrls: string[],
+): Promise<{ ours: Propagation; bare: Propagation }> => {
+  const ours: Client[] = [];
+  const bare: Client[] = [];
+  for (const url of oursUrls) ours.push(await connectClient(url));
+  for (const url of bareUrls) bare.push(await connectClient(url));
+  for (const side of [ours, bare]) {
+    const value = ++written;
+    side[0]!.store.setRow('cells', 'a', { v: value, by: 'a' });
+    await until(
+      side[side.length - 1]!.store,
+      () => side[side.length - 1]!.store.getCell('cells', 'a', 'v') === value,
+    );
+  }
+  const samples = { ours: [] as number[], bare: [] as number[] };
+  for (let block = 0; block < BLOCKS; block++) {
+    const order = block % 2 === 0 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const);
+    for (const side of order) samples[side].push(...(await propagationBlock(side === 'ours' ? ours : bare)));
+  }
+  await Promise.all([...ours, ...bare].map((client) => client.stop()));
+  return { ours: summary(samples.ours), bare: summary(samples.bare) };
+};
+
+let bursts = 0;
+
+/** A writes `count` new rows of `table` as fast as it can; how many per second reach B. */
+const measureThroughput = async (
+  urlA: string,
+  urlB: string,
+  table: string,
+  count: number,
+): Promise<number> => {
   const a = await connectClient(urlA);
   const b = await connectClient(urlB);
+  const burst = ++bursts;
+  const before = b.store.getRowCount(table);
   const start = performance.now();
-  const arrived = until(b.store, () => b.store.getRowCount('burst') >= BURST, 120_000);
-  for (let i = 0; i < BURST; i++) a.store.setRow('burst', `r${i}`, { v: i, by: 'a' });
+  const arrived = until(b.store, () => b.store.getRowCount(table) >= before + count, 600_000);
+  for (let i = 0; i < count; i++) a.store.setRow(table, `b${burst}-${i}`, { v: i, by: 'a' });
   await arrived;
-  const perSecond = BURST / ((performance.now() - start) / 1000);
+  const perSecond = count / ((performance.now() - start) / 1000);
   await Promise.all([a.stop(), b.stop()]);
   return perSecond;
+};
+
+/** Ours and bare alternating, `rounds` bursts each; the median rate of each side. */
+const alternateThroughput = async (
+  ours: [string, string],
+  bare: [string, string],
+  table: string,
+  count: number,
+  rounds = 2,
+): Promise<{ ours: number; bare: number }> => {
+  const rates = { ours: [] as number[], bare: [] as number[] };
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const);
+    for (const side of order) {
+      const [a, b] = side === 'ours' ? ours : bare;
+      rates[side].push(await measureThroughput(a, b, table, count));
+    }
+  }
+  const median = (values: number[]) =>
+    [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? NaN;
+  return { ours: median(rates.ours), bare: median(rates.bare) };
 };
 
 /** Creates MULTI_INSTANCES multi instances and syncs one client with each once. */
@@ -184,9 +272,11 @@ const measureRules = (): { rule: number; plain: number } => {
   return { rule: time(() => rule(context)), plain: time(() => plain(context)) };
 };
 
-const workerdMegabytes = (): number => {
+/** Resident memory of the wrangler dev this bench started (its process group: node and both workerd). */
+const runtimeMegabytes = (runtime: Runtime): number => {
+  if (runtime.processGroup === undefined) return NaN;
   try {
-    const lines = execSync('ps -C workerd -o rss=', { encoding: 'utf8' }).trim().split('\n');
+    const lines = execSync(`ps -o rss= -g ${runtime.processGroup}`, { encoding: 'utf8' }).trim().split('\n');
     return lines.reduce((sum, line) => sum + Number(line.trim() || 0), 0) / 1024;
   } catch {
     return NaN;
@@ -258,6 +348,112 @@ const measureDesigner = async (): Promise<DesignerTimes | undefined> => {
   }
 };
 
+const rowsOf = (count: number) => {
+  const rows: Record<string, { v: number; by: string }> = {};
+  for (let i = 0; i < count; i++) rows[`s${i}`] = { v: i, by: 'seed' };
+  return rows;
+};
+
+/**
+ * Instance sizes: each size is an instance of ours (filled by a snapshot PUT) and a bare room (filled inside its
+ * object), measured side by side as above; then heap bytes per row, and the time a restarted runtime takes to
+ * load the largest instance.
+ */
+const measureSizes = async (
+  runtime: Runtime,
+  tokens: string[],
+  rows: string[][],
+  verdict: (ok: boolean) => string,
+): Promise<Record<string, unknown>> => {
+  const result: Record<string, unknown> = {};
+  const oursUrl = (size: number, token: string) =>
+    `${runtime.wsUrl}/sync/${APP}/size${size}/main?token=${token}`;
+  const bareUrl = (size: number) => `${runtime.wsUrl}/baseline/size-${size}`;
+  const largest = Math.max(...SIZES);
+  let heap: { ours: number; bare: number } | undefined;
+  for (const size of SIZES) {
+    const before = runtimeMegabytes(runtime);
+    await admin(runtime, 'PUT', `/api/apps/${APP}/datastores/size${size}/instances/main/snapshot`, [
+      { cells: rowsOf(size) },
+      {},
+    ]);
+    const afterOurs = runtimeMegabytes(runtime);
+    const seeded = await fetch(`${runtime.url}/baseline-seed/size-${size}?rows=${size}`);
+    if (!seeded.ok) throw new Error(`seeding the bare room: ${seeded.status}`);
+    const afterBare = runtimeMegabytes(runtime);
+    if (size === largest) {
+      heap = {
+        ours: ((afterOurs - before) * 1024 * 1024) / size,
+        bare: ((afterBare - afterOurs) * 1024 * 1024) / size,
+      };
+    }
+    const { ours, bare } = await measurePropagation(
+      [oursUrl(size, tokens[0]!), oursUrl(size, tokens[1]!)],
+      [bareUrl(size), bareUrl(size)],
+    );
+    const writes = await alternateThroughput(
+      [oursUrl(size, tokens[0]!), oursUrl(size, tokens[1]!)],
+      [bareUrl(size), bareUrl(size)],
+      'cells',
+      SIZE_BURST,
+    );
+    result[String(size)] = {
+      ours: { ...ours, writesPerSecond: writes.ours },
+      bare: { ...bare, writesPerSecond: writes.bare },
+    };
+    for (const [label, o, b] of [
+      ['p50', ours.p50, bare.p50],
+      ['p99', ours.p99, bare.p99],
+    ] as const) {
+      rows.push([
+        `${size} rows: A→B ${label}`,
+        `${o.toFixed(2)} ms`,
+        `${b.toFixed(2)} ms`,
+        `${(o / b).toFixed(2)}×`,
+        '',
+      ]);
+    }
+    rows.push([
+      `${size} rows: accepted writes per second`,
+      writes.ours.toFixed(0),
+      writes.bare.toFixed(0),
+      `${(writes.ours / writes.bare).toFixed(2)}×`,
+      size === largest ? `≥ 5× ${verdict(writes.ours / writes.bare >= 5)}` : '',
+    ]);
+  }
+  const smallest = result[String(Math.min(...SIZES))] as { ours: Propagation } | undefined;
+  const big = result[String(largest)] as { ours: Propagation } | undefined;
+  if (smallest && big) {
+    const ratio = big.ours.p50 / smallest.ours.p50;
+    result.p50LargestOverSmallest = ratio;
+    rows.push([
+      `A→B p50, ${largest} rows over ${Math.min(...SIZES)} rows (ours)`,
+      `${ratio.toFixed(2)}×`,
+      '',
+      '',
+      `≤ 1.5× ${verdict(ratio <= 1.5)}`,
+    ]);
+  }
+  if (heap) {
+    result.heapBytesPerRow = heap;
+    rows.push([
+      `memory per row (${largest} rows, 2 cells)`,
+      `${heap.ours.toFixed(0)} B`,
+      `${heap.bare.toFixed(0)} B`,
+      '',
+      '',
+    ]);
+  }
+  // A restart, then the first call that opens the largest instance: its object starts and loads every row.
+  await runtime.restart();
+  const started = performance.now();
+  await admin(runtime, 'GET', `/api/apps/${APP}/datastores/size${largest}/instances/main/stats`);
+  const loadMs = performance.now() - started;
+  result.loadAfterRestartMs = { rows: largest, ms: loadMs };
+  rows.push([`load a ${largest}-row instance after a restart`, `${loadMs.toFixed(0)} ms`, '', '', '']);
+  return result;
+};
+
 const main = async () => {
   const rules = measureRules();
   const runtime = await startRuntime({ config: 'test/bench/worker/wrangler.jsonc' });
@@ -266,15 +462,13 @@ const main = async () => {
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   try {
     await admin(runtime, 'PUT', `/api/apps/${APP}/config`, config);
-    const memoryIdle = workerdMegabytes();
+    const memoryIdle = runtimeMegabytes(runtime);
     const tokens = await Promise.all(
       Array.from({ length: 100 }, (_, i) => tokenFor(runtime, i === 0 ? 'a' : `u${i}`)),
     );
     for (const count of CLIENT_COUNTS) {
-      const ours = await measurePropagation(
+      const { ours, bare } = await measurePropagation(
         tokens.slice(0, count).map((token) => `${runtime.wsUrl}/sync/${APP}/board/main?token=${token}`),
-      );
-      const bare = await measurePropagation(
         Array.from({ length: count }, () => `${runtime.wsUrl}/baseline/room-${count}`),
       );
       const p50 = ours.p50 / bare.p50;
@@ -288,26 +482,28 @@ const main = async () => {
         `≤ 1.1× ${verdict(p50 <= 1.1)}`,
       ]);
       rows.push([
-        `A→B, ${count} clients, p99`,
+        `A→B, ${count} clients, p99 (${ours.samples} samples)`,
         `${ours.p99.toFixed(2)} ms`,
         `${bare.p99.toFixed(2)} ms`,
         `${p99.toFixed(2)}×`,
         `≤ 1.2× ${verdict(p99 <= 1.2)}`,
       ]);
     }
+    report.sizes = await measureSizes(runtime, tokens, rows, verdict);
     const config2 = structuredClone(config);
     config2.datastores.board!.tables.burst = {
       fields: { v: { type: 'number' }, by: { type: 'string' } },
       rules: { create: 'newRow.by == user.id' },
     };
     await admin(runtime, 'PUT', `/api/apps/${APP}/config`, config2);
-    const oursRate = await measureThroughput(
-      `${runtime.wsUrl}/sync/${APP}/board/main?token=${tokens[0]}`,
-      `${runtime.wsUrl}/sync/${APP}/board/main?token=${tokens[1]}`,
-    );
-    const bareRate = await measureThroughput(
-      `${runtime.wsUrl}/baseline/burst`,
-      `${runtime.wsUrl}/baseline/burst`,
+    const { ours: oursRate, bare: bareRate } = await alternateThroughput(
+      [
+        `${runtime.wsUrl}/sync/${APP}/board/main?token=${tokens[0]}`,
+        `${runtime.wsUrl}/sync/${APP}/board/main?token=${tokens[1]}`,
+      ],
+      [`${runtime.wsUrl}/baseline/burst`, `${runtime.wsUrl}/baseline/burst`],
+      'burst',
+      BURST,
     );
     report.throughput = { ours: oursRate, bare: bareRate, ratio: oursRate / bareRate };
     rows.push([
@@ -326,10 +522,10 @@ const main = async () => {
       '',
       `< 60 s ${verdict(seconds < 60)}`,
     ]);
-    const memoryAfter = workerdMegabytes();
+    const memoryAfter = runtimeMegabytes(runtime);
     report.memory = { idleMegabytes: memoryIdle, afterMegabytes: memoryAfter };
     rows.push([
-      'workerd memory (both processes)',
+      'memory of this wrangler dev (node + both workerd)',
       `${memoryAfter.toFixed(0)} MB`,
       `idle ${memoryIdle.toFixed(0)} MB`,
       '',

@@ -28,8 +28,12 @@ export interface Runtime {
   wsUrl: string;
   adminToken: string;
   authSecret: string;
+  /** The process group of the running wrangler dev (its node process and both workerd processes). */
+  readonly processGroup: number | undefined;
   stop(): Promise<void>;
   restart(): Promise<void>;
+  /** SIGKILLs the whole process group (no clean shutdown, as a crash would), then starts again on the same port. */
+  crash(): Promise<void>;
 }
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -160,12 +164,28 @@ export const startRuntime = async (options: RuntimeOptions = {}): Promise<Runtim
     get wsUrl() {
       return `ws://127.0.0.1:${port}`;
     },
+    get processGroup() {
+      return child?.pid;
+    },
     adminToken: vars.ADMIN_TOKEN ?? LOCAL_SETTINGS.ADMIN_TOKEN,
     authSecret: vars.AUTH_SECRET ?? LOCAL_SETTINGS.AUTH_SECRET,
     async stop() {
       if (child) await stopGroup(child);
       child = undefined;
       if (ownPersistDir) await rm(persistDir, { recursive: true, force: true });
+    },
+    async crash() {
+      const pid = child?.pid;
+      if (child && pid !== undefined && child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((done) => child?.once('exit', () => done()));
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+        await exited;
+      }
+      await launch(true);
     },
     async restart() {
       if (child) await stopGroup(child);

@@ -4,18 +4,10 @@ import { createMergeableStore, type MergeableStore } from 'tinybase';
 import { createWsSynchronizer, type WsSynchronizer } from 'tinybase/synchronizers/synchronizer-ws-client';
 import { WebSocket } from 'ws';
 import { SignJWT } from 'jose';
+import type { RejectionNotice } from '@datastore-designer/schema';
 import type { Runtime } from './runtime.ts';
 
-/** A rejection notice as the runtime sends it (README, "Rejection notices"). */
-export interface RejectionNotice {
-  table: string;
-  row: string;
-  cells: string[];
-  operation: 'create' | 'update' | 'delete';
-  rule: string;
-  expression: string;
-  reason: string;
-}
+export type { RejectionNotice };
 
 /** One connected test client. */
 export interface SyncClient {

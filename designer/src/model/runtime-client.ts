@@ -1,5 +1,5 @@
-// Calls to a runtime's admin API (CONTRACT §3) for deploys, versions and instances, with plain-words errors.
-import type { AppConfig, ConfigProblem } from '@datastore-designer/schema';
+// Calls to a runtime's admin API for deploys, versions and instances, with plain-words errors.
+import type { AppConfig, ConfigProblem, ErrorCode } from '@datastore-designer/schema';
 
 /** Where the runtime is and the admin token to use. */
 export interface RuntimeConnection {
@@ -160,11 +160,12 @@ export const deployConfig = async (
   if (status === 400 && Array.isArray((json as { errors?: unknown }).errors)) {
     return { kind: 'problems', problems: (json as { errors: ConfigProblem[] }).errors };
   }
-  if (status === 409 && (json as { diff?: unknown } | undefined)?.diff === undefined) {
-    const version = (json as { version?: unknown } | undefined)?.version;
+  const code = (json as { code?: unknown } | undefined)?.code as ErrorCode | undefined;
+  if (status === 409 && code === 'version_conflict') {
+    const version = (json as { version?: unknown }).version;
     if (typeof version === 'number') return { kind: 'stale', version };
   }
-  if (status === 409) {
+  if (status === 409 && code === 'destructive_change') {
     const said = (json as { error?: unknown } | undefined)?.error;
     return {
       kind: 'conflict',

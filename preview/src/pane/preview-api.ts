@@ -1,5 +1,5 @@
 // The runtime calls the preview makes: deploy the draft, reset its data, mint tokens, manage multi instances.
-import type { AppConfig, ConfigProblem } from '@datastore-designer/schema';
+import type { AppConfig, ConfigProblem, TokenRequest } from '@datastore-designer/schema';
 
 /** Where the runtime is and the admin token the designer holds for it. */
 export interface PreviewRuntime {
@@ -77,18 +77,14 @@ export const deletePreviewApp = async (runtime: PreviewRuntime, app: string): Pr
   }
 };
 
-/** A simulated user's identity, as put into their token. */
-export interface TokenClaims {
-  sub: string;
-  roles: string[];
-  tenant: string;
-}
+/** A simulated user's identity, as put into their token ('' tenant: none). */
+export type SimulatedIdentity = Required<Pick<TokenRequest, 'sub' | 'roles' | 'tenant'>>;
 
 /** Mints a token for a simulated user through the admin-only route: no signing secret is ever in the browser. */
 export const mintUserToken = async (
   runtime: PreviewRuntime,
   app: string,
-  claims: TokenClaims,
+  claims: SimulatedIdentity,
 ): Promise<string> =>
   (
     await call(runtime, 'POST', `/api/apps/${encodeURIComponent(app)}/tokens`, {
@@ -96,7 +92,7 @@ export const mintUserToken = async (
       roles: claims.roles,
       ...(claims.tenant ? { tenant: claims.tenant } : {}),
       ttlSeconds: 3600,
-    })
+    } satisfies TokenRequest)
   ).token as string;
 
 /** Creates a multi instance as the user holding `token`; answers its id. */

@@ -172,12 +172,12 @@ describe('connect()', () => {
       ownerToken,
     );
     const withdrawn = await guest.whenStatus('refused');
-    expect(withdrawn).toMatchObject({ closeCode: 4003, code: 'access-withdrawn' });
+    expect(withdrawn).toMatchObject({ closeCode: 4003, code: 'access_withdrawn' });
     expect(owner.status.status).toBe('online');
 
     await api(runtime, 'DELETE', `/api/apps/${app}/datastores/game/instances/${id}`, undefined, ownerToken);
     const deleted = await owner.whenStatus('refused');
-    expect(deleted).toMatchObject({ closeCode: 4004, code: 'instance-deleted' });
+    expect(deleted).toMatchObject({ closeCode: 4004, code: 'instance_deleted' });
     await pause(1500);
     expect(guestLog.filter((status) => status.status === 'connecting')).toHaveLength(0);
     expect(ownerLog.filter((status) => status.status === 'connecting')).toHaveLength(0);

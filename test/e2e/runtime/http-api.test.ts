@@ -76,6 +76,7 @@ describe('configs', () => {
       headers: { 'if-match': '7' },
     });
     expect(stale.status).toBe(409);
+    expect(stale.body).toMatchObject({ code: 'version_conflict', version: 1 });
     const fresh = await api(runtime, 'PUT', '/api/apps/cfg/config', {
       body: base,
       headers: { 'if-match': '1' },
@@ -84,10 +85,14 @@ describe('configs', () => {
 
     const removed = structuredClone(base);
     delete removed.datastores.board?.tables.notes?.fields.author;
-    const refused = await api<{ diff: { destructive: boolean } }>(runtime, 'PUT', '/api/apps/cfg/config', {
-      body: removed,
-    });
+    const refused = await api<{ code: string; diff: { destructive: boolean } }>(
+      runtime,
+      'PUT',
+      '/api/apps/cfg/config',
+      { body: removed },
+    );
     expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('destructive_change');
     expect(refused.body.diff.destructive).toBe(true);
     const forced = await api(runtime, 'PUT', '/api/apps/cfg/config?force=true', { body: removed });
     expect(forced.body).toEqual({ version: 3 });
@@ -152,6 +157,13 @@ describe('tokens', () => {
     expect((await api(runtime, 'POST', '/api/dev/token', { body: { roles: [] }, token: null })).status).toBe(
       400,
     );
+  });
+
+  test('a token for an app that does not exist is 404', async () => {
+    const missing = await api(runtime, 'POST', '/api/apps/never-deployed/tokens', { body: { sub: 'sim' } });
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ code: 'unknown_app' });
+    expect(missing.body).not.toHaveProperty('token');
   });
 
   test('admin-minted tokens are for one app only', async () => {

@@ -1,4 +1,4 @@
-// CONTRACT.md §5 settings on a runtime that is not in development mode: no dev tokens, odd sync URLs explained.
+// Settings on a runtime that is not in development mode: no dev tokens, odd sync URLs explained.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startRuntime, type Runtime } from '../../support/runtime.ts';
 import { api } from '../../support/runtime-api.ts';
@@ -20,6 +20,8 @@ test('POST /api/dev/token is 404 unless DEV_MODE is "true"; admin-minted tokens 
   expect(dev.status).toBe(404);
   expect(dev.body.error.length).toBeGreaterThan(0);
   expect(dev.body).not.toHaveProperty('token');
+  const config = { format: 1, datastores: { board: { instances: 'single', sync: 'twoWay', tables: {} } } };
+  expect((await api(runtime, 'PUT', '/api/apps/any/config', { body: config })).status).toBe(200);
   const minted = await api<{ token: string }>(runtime, 'POST', '/api/apps/any/tokens', {
     body: { sub: 'a' },
   });

@@ -1,0 +1,261 @@
+// The enforcing sync hub: speaks TinyBase's protocol to each client as its only peer, answers its requests, pulls
+// what it brings, has the gate judge it, saves and relays what was accepted, and corrects and notifies the sender.
+// Nothing here walks the whole store: every step costs what the change touches.
+import { CloseCode, encodeRejectionNotice } from '@datastore-designer/schema';
+import type {
+  CellHashes,
+  ContentHashes,
+  MergeableChanges,
+  MergeableStore,
+  RowHashes,
+  TableHashes,
+  TablesStamp,
+  ValueHashes,
+} from 'tinybase';
+import type { SocketFacts } from './instance-facts.ts';
+import type { InstancePersister } from './instance-persister.ts';
+import { emptyRecord } from './own-key.ts';
+import { judgeChanges, type GateClock, type GateContext } from './sync-gate.ts';
+import {
+  formatFrame,
+  fragmentFrame,
+  isContentHashes,
+  isMergeableChanges,
+  isTablesStamp,
+  isValuesStamp,
+  MessageType,
+  parseFrame,
+} from './sync-protocol.ts';
+
+/** What the hub needs from the object that holds it: its sockets, the rules that apply now, and closing. */
+export interface HubHost {
+  sockets(): WebSocket[];
+  /** The judging context for a user, or undefined when the datastore is no longer deployed. */
+  gateContext(user: SocketFacts['user']): GateContext | undefined;
+  close(socket: WebSocket, code: number, reason: string): void;
+}
+
+interface PendingRequest {
+  socket: WebSocket;
+  resolve: (body: unknown) => void;
+  reject: (error: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const PULL_TIMEOUT_MS = 5000;
+const EMPTY_TABLES: TablesStamp = [{}, ''];
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const isEmptyObject = (value: object): boolean => Object.keys(value).length === 0;
+
+const hasChanges = ([[tables], [values]]: MergeableChanges): boolean =>
+  !isEmptyObject(tables) || !isEmptyObject(values);
+
+/** A malformed answer to one of the hub's own pulls: the socket is closed as speaking something else. */
+class BadResponse extends Error {}
+
+/** Merges a pulled diff into what a pull has gathered so far, as TinyBase's own synchronizer does. */
+const mergeInto = (target: TablesStamp, [tables, hlc]: TablesStamp): void => {
+  for (const [tableId, [rows, tableHlc]] of Object.entries(tables)) {
+    const table = (target[0][tableId] ??= [emptyRecord(), '']);
+    for (const [rowId, [cells, rowHlc]] of Object.entries(rows)) {
+      const row = (table[0][rowId] ??= [emptyRecord(), '']);
+      Object.assign(row[0], cells);
+      if ((rowHlc ?? '') > (row[1] ?? '')) row[1] = rowHlc;
+    }
+    if ((tableHlc ?? '') > (table[1] ?? '')) table[1] = tableHlc;
+  }
+  if ((hlc ?? '') > (target[1] ?? '')) target[1] = hlc;
+};
+
+/** A diff answer `[stamp, differing hashes]` to a GetTableDiff or GetRowDiff pull. */
+const diffAnswer = (body: unknown): [TablesStamp, Record<string, unknown>] => {
+  if (!Array.isArray(body) || !isTablesStamp(body[0]) || !isRecord(body[1])) throw new BadResponse();
+  return [body[0], body[1]];
+};
+
+/** The hub of one instance's synced store. */
+export class SyncHub {
+  readonly #store: MergeableStore;
+  readonly #persister: InstancePersister;
+  readonly #host: HubHost;
+  readonly #clock: GateClock;
+  readonly #pending = new Map<string, PendingRequest>();
+  #requests = 0;
+  #notices = 0;
+
+  constructor(store: MergeableStore, persister: InstancePersister, host: HubHost, clock: GateClock) {
+    this.#store = store;
+    this.#persister = persister;
+    this.#host = host;
+    this.#clock = clock;
+    // Every save of the synced store (accepted changes, corrections, the data API's writes) goes to every client.
+    persister.onSaved = (changes) => this.relay(changes);
+  }
+
+  /** Sends saved changes to every socket; called after the save, so the output gate holds them until durable. */
+  relay(changes: MergeableChanges): void {
+    if (!hasChanges(changes)) return;
+    const frame = formatFrame(null, MessageType.ContentDiff, changes);
+    for (const socket of this.#host.sockets()) this.#send(socket, frame);
+  }
+
+  /** Handles one text frame from a client whose transport checks (size, rate, expiry) have passed. */
+  handle(socket: WebSocket, attached: SocketFacts, message: string): void {
+    const frame = parseFrame(message);
+    if (!frame) {
+      this.#host.close(socket, CloseCode.invalidFrame, 'That was not a valid TinyBase sync frame.');
+      return;
+    }
+    const { requestId, type, body } = frame;
+    const store = this.#store;
+    const answer = (response: unknown) =>
+      this.#send(socket, formatFrame(requestId, MessageType.Response, response));
+    switch (type) {
+      case MessageType.Response: {
+        const pending = requestId === null ? undefined : this.#pending.get(requestId);
+        if (requestId !== null && pending && pending.socket === socket) {
+          clearTimeout(pending.timer);
+          this.#pending.delete(requestId);
+          pending.resolve(body);
+        }
+        return;
+      }
+      case MessageType.GetContentHashes:
+        return answer(store.getMergeableContentHashes());
+      case MessageType.ContentHashes:
+        if (!isContentHashes(body)) break;
+        void this.#pullFrom(socket, attached, body);
+        return;
+      case MessageType.ContentDiff:
+        if (!isMergeableChanges(body)) break;
+        return this.#receive(socket, attached, body);
+      case MessageType.GetTableDiff:
+        if (!isRecord(body)) break;
+        return answer(store.getMergeableTableDiff(body as TableHashes));
+      case MessageType.GetRowDiff:
+        if (!isRecord(body)) break;
+        return answer(store.getMergeableRowDiff(body as RowHashes));
+      case MessageType.GetCellDiff:
+        if (!isRecord(body)) break;
+        return answer(store.getMergeableCellDiff(body as CellHashes));
+      case MessageType.GetValueDiff:
+        if (!isRecord(body)) break;
+        return answer(store.getMergeableValueDiff(body as ValueHashes));
+    }
+    this.#host.close(socket, CloseCode.invalidFrame, 'That was not a valid TinyBase sync message.');
+  }
+
+  /** Drops the pulls a closed socket will never answer. */
+  forget(socket: WebSocket): void {
+    for (const [requestId, pending] of this.#pending) {
+      if (pending.socket === socket) {
+        clearTimeout(pending.timer);
+        this.#pending.delete(requestId);
+        pending.reject(new Error('socket closed'));
+      }
+    }
+  }
+
+  #send(socket: WebSocket, frame: string): void {
+    try {
+      for (const piece of fragmentFrame(frame)) socket.send(piece);
+    } catch {
+      // The socket closed meanwhile; its close handler cleans up.
+    }
+  }
+
+  #request(socket: WebSocket, type: number, body: unknown): Promise<unknown> {
+    const requestId = `pull-${++this.#requests}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(requestId);
+        reject(new Error('no response'));
+      }, PULL_TIMEOUT_MS);
+      this.#pending.set(requestId, { socket, resolve, reject, timer });
+      this.#send(socket, formatFrame(requestId, type, body));
+    });
+  }
+
+  /** After a client's ContentHashes, pulls what it has that the server lacks (4 → 5 → 6, and 7) and judges it. */
+  async #pullFrom(socket: WebSocket, attached: SocketFacts, [otherTables, otherValues]: ContentHashes) {
+    const store = this.#store;
+    const [tablesHash, valuesHash] = store.getMergeableContentHashes();
+    if (tablesHash === otherTables && valuesHash === otherValues) return;
+    try {
+      const tables: TablesStamp = [emptyRecord(), ''];
+      if (tablesHash !== otherTables) {
+        const tableHashes = store.getMergeableTableHashes();
+        const [tableDiff, differingTables] = diffAnswer(
+          await this.#request(socket, MessageType.GetTableDiff, tableHashes),
+        );
+        mergeInto(tables, tableDiff);
+        if (!isEmptyObject(differingTables)) {
+          // Row hashes of the tables that differ: a reconnect's sync round, not a per-change step.
+          const rowHashes = store.getMergeableRowHashes(differingTables as TableHashes);
+          const [rowDiff, differingRows] = diffAnswer(
+            await this.#request(socket, MessageType.GetRowDiff, rowHashes),
+          );
+          mergeInto(tables, rowDiff);
+          if (!isEmptyObject(differingRows)) {
+            const cellHashes = store.getMergeableCellHashes(differingRows as RowHashes);
+            const cellDiff = await this.#request(socket, MessageType.GetCellDiff, cellHashes);
+            if (!isTablesStamp(cellDiff)) throw new BadResponse();
+            mergeInto(tables, cellDiff);
+          }
+        }
+      }
+      let values: MergeableChanges[1] = [{}, ''];
+      if (valuesHash !== otherValues) {
+        const valueDiff = await this.#request(
+          socket,
+          MessageType.GetValueDiff,
+          store.getMergeableValueHashes(),
+        );
+        if (!isValuesStamp(valueDiff)) throw new BadResponse();
+        values = valueDiff;
+      }
+      this.#receive(socket, attached, [tables, values, 1]);
+    } catch (error) {
+      if (error instanceof BadResponse) {
+        this.#host.close(socket, CloseCode.invalidFrame, 'That was not a valid TinyBase sync response.');
+      }
+      // Otherwise the socket closed or did not answer; the next sync round tries again.
+    }
+  }
+
+  /**
+   * Judges incoming changes, saves and relays what is allowed, and corrects and notifies the sender for the rest.
+   * All of it is synchronous: each save is written before the frames that follow it are sent, so the output gate
+   * holds those frames until the save is durable ("persist before relay", with nothing awaited).
+   */
+  #receive(socket: WebSocket, attached: SocketFacts, changes: MergeableChanges): void {
+    const context = this.#host.gateContext(attached.user);
+    if (!context) {
+      this.#host.close(socket, CloseCode.accessWithdrawn, 'This datastore is no longer deployed.');
+      return;
+    }
+    const result = judgeChanges(
+      this.#store,
+      [changes[0] ?? EMPTY_TABLES, changes[1] ?? [{}, ''], 1],
+      context,
+      this.#clock,
+    );
+    if (result.accepted) this.#persister.merge(result.accepted);
+    if (result.rejections.length === 0) return;
+    // Re-asserts rows everyone has under a newer stamp: saved, then relayed to every socket by the save.
+    if (result.correction) this.#persister.merge(result.correction);
+    if (result.senderCorrection) {
+      this.#send(socket, formatFrame(null, MessageType.ContentDiff, result.senderCorrection));
+    }
+    for (const rejection of result.rejections) {
+      this.#send(socket, encodeRejectionNotice(`rejected-${++this.#notices}`, rejection));
+    }
+    if (result.clockAheadBy !== undefined) {
+      // Such a client can never converge with anyone: say so (the notice above) and stop talking to it.
+      this.#host.close(socket, CloseCode.overLimit, "The device's clock is ahead of the server's.");
+    }
+  }
+}

@@ -1,0 +1,98 @@
+// The whole judgement of a client's write (CONTRACT.md §2, §4): sync mode, server-only and unknown tables, values,
+// the instance's size ceiling, then schema and rule. Pure, so the runtime and the preview judge alike.
+import { judgeRowChange, type CompiledDatastore } from './compile-config.ts';
+import type { CellValue, Row, RowRuleKind } from './config-types.ts';
+import { ownEntry } from './own-key.ts';
+import type { RejectionRule } from './rejection-notice.ts';
+import type { RuleInstance, RuleUser } from './rule-context.ts';
+
+/** Who writes, where, when, and whether the instance still has room for new rows. */
+export interface WriteContext {
+  user: RuleUser;
+  instance: RuleInstance;
+  now: number;
+  /** False once the instance is at its size ceiling: creates are refused (`limit`), updates and deletes are not. */
+  roomForNewRows: boolean;
+}
+
+/** The verdict on one row's incoming cells: what the change is, and either the defaults to add or why not. */
+export type WriteVerdict =
+  | { operation: RowRuleKind; allowed: true; defaults: Row }
+  | { operation: RowRuleKind; allowed: false; rule: RejectionRule; expression: string; reason: string };
+
+/** Create when the row did not exist and does after, delete when no cell is left, update otherwise. */
+export const writeOperation = (
+  before: Row | undefined,
+  incoming: Record<string, CellValue | undefined>,
+): RowRuleKind => {
+  const existed = before !== undefined && Object.keys(before).length > 0;
+  const merged: Record<string, CellValue | undefined> = { ...before, ...incoming };
+  const exists = Object.values(merged).some((value) => value !== undefined);
+  return exists ? (existed ? 'update' : 'create') : 'delete';
+};
+
+const refuse = (
+  operation: RowRuleKind,
+  rule: RejectionRule,
+  reason: string,
+  expression = '',
+): WriteVerdict => ({
+  operation,
+  allowed: false,
+  rule,
+  expression,
+  reason,
+});
+
+/**
+ * Judges a client's change to one row of a datastore: unknown and server-only tables first, then the sync mode
+ * (`serverToClient` makes every client read-only, whatever the rules say), then schema and rule, and last the
+ * size ceiling for creates the rule allowed.
+ */
+export const judgeWrite = (
+  datastore: CompiledDatastore,
+  tableId: string,
+  before: Row | undefined,
+  incoming: Record<string, CellValue | undefined>,
+  context: WriteContext,
+): WriteVerdict => {
+  const operation = writeOperation(before, incoming);
+  const table = ownEntry(datastore.tables, tableId);
+  if (table === undefined) {
+    return refuse(operation, 'unknownTable', `There is no table "${tableId}" in this datastore.`);
+  }
+  if (table.serverOnly) {
+    return refuse(
+      operation,
+      'unknownTable',
+      `The table "${tableId}" is server-only: clients cannot read or write it.`,
+    );
+  }
+  if (datastore.config.sync === 'serverToClient') {
+    return refuse(
+      operation,
+      'readOnly',
+      'This datastore syncs from the server to clients only: clients cannot change it.',
+    );
+  }
+  const judgement = judgeRowChange(table, before, incoming, context);
+  if (!judgement.allowed) {
+    return refuse(judgement.operation, judgement.rule, judgement.reason, judgement.expression);
+  }
+  if (judgement.operation === 'create' && !context.roomForNewRows) {
+    return refuse(
+      'create',
+      'limit',
+      'This instance is full: it holds as many rows as it can, so no new rows can be added. Delete rows to make room.',
+    );
+  }
+  return { operation: judgement.operation, allowed: true, defaults: judgement.defaults };
+};
+
+/** Values (the key-value part of a TinyBase store) are not part of a datastore: every client write is refused. */
+export const judgeValueWrite = (valueId: string, existed: boolean): WriteVerdict =>
+  refuse(
+    existed ? 'update' : 'create',
+    'values',
+    `Values (like "${valueId}") are not part of this datastore: clients cannot write them.`,
+  );
