@@ -14,6 +14,11 @@ const LOCAL = {
 };
 const port = Number(process.env.PORT ?? 8787);
 const origin = `http://localhost:${port}`;
+/** Other origins whose pages may call the runtime (CORS), comma-separated, e.g. a Vite app on :5173. */
+const allowedOrigins = (process.env.ALLOWED_ORIGINS ?? '')
+  .split(',')
+  .map((entry) => entry.trim())
+  .filter(Boolean);
 
 const designerBuilt = (() => {
   console.log('Building the designer…');
@@ -33,6 +38,7 @@ const wrangler = spawn(
     `${root}.wrangler/state`,
     '--show-interactive-dev-session=false',
     ...Object.entries(LOCAL).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
+    ...(allowedOrigins.length > 0 ? ['--var', `ALLOWED_ORIGINS:${allowedOrigins.join(',')}`] : []),
     ...(designerBuilt ? ['--assets', `${root}designer/dist`] : []),
   ],
   {
@@ -97,9 +103,14 @@ try {
   await waitForRuntime();
   await deployDemo();
   console.log(`\nDatastore Designer is running: open ${origin}`);
+  console.log(`The runtime's admin token here is "${LOCAL.ADMIN_TOKEN}"; the demo app is "demo".`);
   console.log(
-    `The runtime's admin token here is "${LOCAL.ADMIN_TOKEN}"; the demo app is "demo". Stop with Ctrl+C.\n`,
+    allowedOrigins.length > 0
+      ? `Pages on ${allowedOrigins.join(', ')} may call it too (ALLOWED_ORIGINS).`
+      : 'Only pages it serves itself may call it; to let an app on another origin in, start with ' +
+          'ALLOWED_ORIGINS=http://localhost:5173 npm start (comma-separated).',
   );
+  console.log('Stop with Ctrl+C.\n');
 } catch (error) {
   console.error(`Could not finish starting: ${error.message}`);
 }

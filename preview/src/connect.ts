@@ -33,7 +33,7 @@ export interface StatusDetail {
   /** Why, in plain words; '' when online. */
   reason: string;
   /**
-   * The runtime's short code (`invalid_token`, `connect_denied`…), or `access_withdrawn`/`instance_deleted`
+   * The runtime's error code (`invalid_token`, `connect_denied`…), or `access_withdrawn`/`instance_deleted`
    * for 4003/4004, `token_expired` for a fixed token that expired, `origin_not_allowed` when CORS hides why.
    */
   code?: string;

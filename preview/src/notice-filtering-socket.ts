@@ -1,14 +1,20 @@
 // A WebSocket stand-in that takes rejection notices out of the stream before TinyBase's synchronizer sees them.
 import { parseRejectionNotice, type Rejection } from './rejection-notice.ts';
 
+/**
+ * A socket event listener. Each socket class types its events its own way (the browser's, `ws`'s), so the
+ * listener is compared both ways (a method's parameters are), which lets every such class fit.
+ */
+type SocketListener = { listener(event: unknown): void }['listener'];
+
 /** The part of a WebSocket (browser or `ws` in Node) this library and TinyBase's ws synchronizer use. */
 export interface WebSocketLike {
   readonly readyState: number;
   readonly bufferedAmount?: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: string, listener: (event: never) => void): void;
-  removeEventListener(type: string, listener: (event: never) => void): void;
+  addEventListener(type: string, listener: SocketListener): void;
+  removeEventListener(type: string, listener: SocketListener): void;
 }
 
 /** A WebSocket constructor, as `globalThis.WebSocket` or the `ws` package's default export. */

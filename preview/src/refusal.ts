@@ -1,5 +1,5 @@
 // Why the runtime refused a connection: read from the sync URL's non-upgrade answer or from a close code.
-import { closeMeaning } from '@datastore-designer/schema';
+import { closeMeaning } from '@datastore-designer/schema/wire';
 
 /** A refusal in plain words, with the runtime's short code and the HTTP status when there was one. */
 export interface Refusal {

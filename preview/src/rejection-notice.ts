@@ -1,7 +1,7 @@
 // Reads the runtime's rejection notices out of raw TinyBase sync frames, with when and where they came from.
-import { decodeRejectionNotice, type RejectionNotice } from '@datastore-designer/schema';
+import { decodeRejectionNotice, type RejectionNotice } from '@datastore-designer/schema/wire';
 
-export type { RejectedOperation } from '@datastore-designer/schema';
+export type { RejectedOperation } from '@datastore-designer/schema/wire';
 
 /** One write the runtime (or, for read-only datastores, this client) refused, and why. */
 export interface Rejection extends RejectionNotice {

@@ -1,6 +1,6 @@
 // The life of a connection's socket as a named state machine: preparing, opening, online, waiting to retry,
 // switched off, refused, destroyed; every event that moves it is one method or one handler below.
-import { CloseCode } from '@datastore-designer/schema';
+import { CloseCode } from '@datastore-designer/schema/wire';
 import { closeRefusal, type Refusal, type UpgradeFailure } from './refusal.ts';
 import type { SyncLink } from './sync-link.ts';
 import type { TokenReading } from './token-source.ts';
