@@ -4,7 +4,7 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { createMergeableStore, getHlcFunctions } from 'tinybase';
 import { createDurableObjectSqlStoragePersister } from 'tinybase/persisters/persister-durable-object-sql-storage';
 import { expect, test } from 'vitest';
-import type { InstanceFacts } from '../src/instance-facts.ts';
+import { refOf, type InstanceFacts } from '../src/instance-facts.ts';
 import { InstanceObject } from '../src/instance-object.ts';
 import { InstancePersister } from '../src/instance-persister.ts';
 
@@ -107,7 +107,7 @@ test('an instance saved by TinyBase’s own persister opens with all its rows, a
     // The real object, opened on that storage as after a deploy of the new runtime.
     const reopened = new InstanceObject(state, env);
     await state.blockConcurrencyWhile(async () => {});
-    const snapshot = await reopened.getSnapshot(facts);
+    const snapshot = await reopened.getSnapshot(refOf(facts));
     expect(snapshot.body).toEqual([
       { notes: { n1: { text: 'kept', votes: 3 } }, secrets: { s1: { note: 'server only' } } },
       {},
