@@ -7,7 +7,6 @@ import {
   type CellOrUndefined,
   type Hlc,
   type MergeableChanges,
-  type MergeableContent,
   type MergeableStore,
   type RowStamp,
   type TableStamp,

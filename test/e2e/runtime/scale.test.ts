@@ -1,7 +1,8 @@
 // The runtime at scale against a real wrangler dev: writes into a 50,000-row instance stay correct, every change
 // another client received survives a SIGKILL of the whole wrangler dev, and a device clock far ahead is told so.
-import type { AppConfig } from '@datastore-designer/schema';
+import { decodeRejectionNotice, type AppConfig, type RejectionNotice } from '@datastore-designer/schema';
 import { createMergeableStore, getHlcFunctions } from 'tinybase';
+import { createWsSynchronizer } from 'tinybase/synchronizers/synchronizer-ws-client';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startRuntime, type Runtime } from '../../support/runtime.ts';
 import { api } from '../../support/runtime-api.ts';
@@ -23,7 +24,7 @@ const config: AppConfig = {
       tables: {
         cards: {
           fields: {
-            title: { type: 'string', required: true },
+            title: { type: 'string' },
             owner: { type: 'string', required: true },
             votes: { type: 'number', default: 0 },
             done: { type: 'boolean', default: false },
@@ -102,15 +103,24 @@ test('a plain TinyBase client whose clock is ten minutes fast is told about its 
 
 test('writes into a 50,000-row instance are judged, relayed, corrected and stored exactly', async () => {
   expect((await api(runtime, 'PUT', '/api/apps/big/config', { body: config })).status).toBe(200);
+  // Two cells a row (owner, votes), so the instance stays well inside an object's memory with room for a full sync.
   const rows: Record<string, Record<string, unknown>> = {};
-  for (let i = 0; i < 50_000; i++) {
-    rows[`c${i}`] = { title: `card ${i}`, owner: i % 2 === 0 ? 'ann' : 'bob', votes: i, done: false };
-  }
+  for (let i = 0; i < 50_000; i++) rows[`c${i}`] = { owner: i % 2 === 0 ? 'ann' : 'bob', votes: i };
   const base = '/api/apps/big/datastores/board/instances/main';
   expect((await api(runtime, 'PUT', `${base}/snapshot`, { body: [{ cards: rows }, {}] })).status).toBe(200);
 
-  // Bob is a plain TinyBase client holding the whole instance; ann writes with bare frames (no copy of her own).
-  const bob = await connect('big', 'bob');
+  // Bob is a plain TinyBase client holding the whole instance (its requests may wait long for a 50,000-row
+  // answer on a busy machine); ann writes with bare frames, without a copy of her own.
+  const bobSocket = await openSocket(
+    `${runtime.wsUrl}/sync/big/board/main?token=${await userToken(runtime, { sub: 'bob' })}`,
+  );
+  const bob = { store: createMergeableStore(), notices: [] as RejectionNotice[] };
+  bobSocket.on('message', (data) => {
+    const notice = decodeRejectionNotice(data.toString());
+    if (notice) bob.notices.push(notice);
+  });
+  const synchronizer = await createWsSynchronizer(bob.store, bobSocket, 120);
+  await synchronizer.startSync();
   await waitFor(() => bob.store.getRowCount('cards') === 50_000, 'bob’s full copy', 300_000);
   const ann = await openSocket(
     `${runtime.wsUrl}/sync/big/board/main?token=${await userToken(runtime, { sub: 'ann' })}`,
@@ -126,11 +136,11 @@ test('writes into a 50,000-row instance are judged, relayed, corrected and store
     );
   };
   // Accepted: a create (defaults filled by the server), updates and a delete of ann's own cards.
-  send('new', { title: 'new card', owner: 'ann' });
+  send('new', { owner: 'ann' });
   for (let i = 0; i < 100; i += 2) send(`c${i}`, { votes: -i });
-  send('c10', { title: undefined, owner: undefined, votes: undefined, done: undefined });
+  send('c10', { owner: undefined, votes: undefined });
   // Refused: bob changing ann's card, and a create in ann's name.
-  bob.store.setCell('cards', 'c4', 'title', 'hijacked');
+  bob.store.setCell('cards', 'c4', 'votes', 1000);
   bob.store.setRow('cards', 'forged', { title: 'forged', owner: 'ann' });
 
   await waitFor(
@@ -157,11 +167,13 @@ test('writes into a 50,000-row instance are judged, relayed, corrected and store
   );
   const cards = snapshot.body[0].cards;
   expect(Object.keys(cards)).toHaveLength(50_000);
-  expect(cards.new).toEqual({ title: 'new card', owner: 'ann', votes: 0, done: false });
+  expect(cards.new).toEqual({ owner: 'ann', votes: 0, done: false });
   expect(cards.c10).toBeUndefined();
   expect(cards.c98?.votes).toBe(-98);
   expect(cards.c99?.votes).toBe(99);
-  expect(cards.c4?.title).toBe('card 4');
+  expect(cards.c4?.votes).toBe(4);
   expect(cards.forged).toBeUndefined();
   expect(bob.store.getTable('cards')).toEqual(cards);
+  bobSocket.close();
+  await Promise.race([synchronizer.destroy(), settle(200)]);
 }, 600_000);
