@@ -1,5 +1,5 @@
 // The control Durable Object, one per app: its deployed configs (versioned) and the registry of its instances
-// and their members. One extra object of the same class, named DIRECTORY_NAME, lists the apps.
+// and their members. Deploys and deletions are recorded in the app directory (`app-directory.ts`).
 import {
   addressInstance,
   compileConfig,
@@ -20,11 +20,9 @@ import {
   type RuleUser,
 } from '@datastore-designer/schema';
 import { DurableObject } from 'cloudflare:workers';
-import type { InstanceFacts, InstanceRegistry } from './instance-facts.ts';
+import { DIRECTORY_NAME } from './app-directory.ts';
+import { refOf, type FactsRef, type InstanceFacts, type InstanceRegistry } from './instance-facts.ts';
 import { ownEntry, withoutPrototypes } from './own-key.ts';
-
-/** The name of the one control object that lists every app (app ids cannot start with '#'). */
-export const DIRECTORY_NAME = '#directory';
 
 /** An answer the worker turns into an HTTP response as it is. */
 export interface ControlAnswer {
@@ -35,11 +33,11 @@ export interface ControlAnswer {
 /** Who is asking: the admin, or a verified user (or nobody, on a socket without a token). */
 export type Requester = Caller;
 
-/** A resolved instance: the object to reach and the facts to give it. */
+/** A resolved instance: the object to reach and the reference to its facts to give it. */
 export interface ResolvedInstance {
   status: 200;
   objectId: string;
-  facts: InstanceFacts;
+  ref: FactsRef;
 }
 
 /** An instance that cannot be reached, with the status and reason to answer. */
@@ -70,9 +68,26 @@ const refuse = (status: number, code: ErrorCode, error: string): RefusedInstance
 const refusal = (decision: AccessRefusal): RefusedInstance =>
   refuse(decision.status, decision.code, decision.reason);
 
-/** One app's configs and instance registry, or (as DIRECTORY_NAME) the list of apps. */
+/** The live version of an app's config: as deployed, and compiled. */
+interface LiveConfig {
+  version: number;
+  config: AppConfig;
+  deployedAt: string;
+  app: CompiledApp;
+}
+
+const liveConfig = (version: number, config: AppConfig, deployedAt: string): LiveConfig => ({
+  version,
+  config,
+  deployedAt,
+  app: compileConfig(config),
+});
+
+/** One app's configs and instance registry. */
 export class ControlObject extends DurableObject<Env> {
-  #compiled: { version: number; app: CompiledApp } | undefined;
+  // undefined: not read yet; null: no version deployed.
+  #liveCache: LiveConfig | null | undefined;
+  #appName: string | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -82,21 +97,21 @@ export class ControlObject extends DurableObject<Env> {
         datastore TEXT NOT NULL, id TEXT NOT NULL, object_id TEXT NOT NULL, owner TEXT NOT NULL,
         members TEXT NOT NULL, created_at INTEGER NOT NULL, last_opened_at INTEGER NOT NULL,
         PRIMARY KEY (datastore, id));
-      CREATE TABLE IF NOT EXISTS apps (app TEXT PRIMARY KEY, version INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
   }
 
   // --- the directory of apps
 
-  /** Records an app's live version in the directory (null removes it). */
-  async directorySet(app: string, version: number | null): Promise<void> {
-    if (version === null) this.ctx.storage.sql.exec('DELETE FROM apps WHERE app = ?', app);
-    else this.ctx.storage.sql.exec('INSERT OR REPLACE INTO apps (app, version) VALUES (?, ?)', app, version);
-  }
-
-  /** Every app with its live version. */
-  async directoryList(): Promise<{ app: string; version: number }[]> {
+  /**
+   * The app list a runtime of an earlier version kept in a control object named '#directory' (app ids cannot
+   * start with '#'); the app directory reads it once to carry it over.
+   */
+  async legacyDirectoryList(): Promise<{ app: string; version: number }[]> {
+    const found = this.ctx.storage.sql
+      .exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'apps'")
+      .toArray().length;
+    if (found === 0) return [];
     return this.ctx.storage.sql
       .exec<{ app: string; version: number }>('SELECT app, version FROM apps ORDER BY app')
       .toArray()
@@ -104,48 +119,44 @@ export class ControlObject extends DurableObject<Env> {
   }
 
   #directory() {
-    return this.env.CONTROL.get(this.env.CONTROL.idFromName(DIRECTORY_NAME));
+    return this.env.DIRECTORY.get(this.env.DIRECTORY.idFromName(DIRECTORY_NAME));
   }
 
   // --- configs
 
-  #live(): { version: number; config: AppConfig; deployedAt: string } | undefined {
-    const row = this.ctx.storage.sql
-      .exec<{ version: number; config: string; deployed_at: string }>(
-        'SELECT version, config, deployed_at FROM versions ORDER BY version DESC LIMIT 1',
-      )
-      .toArray()[0];
-    return (
-      row && {
-        version: row.version,
-        config: JSON.parse(row.config) as AppConfig,
-        deployedAt: row.deployed_at,
-      }
-    );
-  }
-
-  #app(): { version: number; app: CompiledApp } | undefined {
-    const live = this.#live();
-    if (!live) return undefined;
-    if (this.#compiled?.version !== live.version) {
-      this.#compiled = { version: live.version, app: compileConfig(live.config) };
+  /** The live version, parsed and compiled once per version and kept in memory (every write goes through here). */
+  #live(): LiveConfig | undefined {
+    if (this.#liveCache === undefined) {
+      const row = this.ctx.storage.sql
+        .exec<{ version: number; config: string; deployed_at: string }>(
+          'SELECT version, config, deployed_at FROM versions ORDER BY version DESC LIMIT 1',
+        )
+        .toArray()[0];
+      this.#liveCache = row
+        ? liveConfig(row.version, JSON.parse(row.config) as AppConfig, row.deployed_at)
+        : null;
     }
-    return this.#compiled;
+    return this.#liveCache ?? undefined;
   }
 
+  #app(): LiveConfig | undefined {
+    return this.#live();
+  }
+
+  /**
+   * This app's id: the object's name where the platform gives it, else the one stored at the first deploy
+   * (`ctx.id.name` is absent in alarms after a restart).
+   */
   #appId(): string {
-    return (
+    this.#appName ??=
+      this.ctx.id.name ??
       this.ctx.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'app'").toArray()[0]
-        ?.value ?? ''
-    );
+        ?.value;
+    return this.#appName ?? '';
   }
 
   /** Validates and deploys a config: 400 with every problem, 409 when destructive without force or stale. */
-  async deploy(
-    app: string,
-    json: unknown,
-    options: { force: boolean; ifMatch?: string },
-  ): Promise<ControlAnswer> {
+  async deploy(json: unknown, options: { force: boolean; ifMatch?: string }): Promise<ControlAnswer> {
     const result = validateConfig(json);
     if (!result.ok)
       return {
@@ -180,19 +191,22 @@ export class ControlObject extends DurableObject<Env> {
         ),
       };
     }
-    return { status: 200, body: { version: await this.#store(app, result.config) } };
+    return { status: 200, body: { version: await this.#store(result.config) } };
   }
 
-  async #store(app: string, config: AppConfig): Promise<number> {
+  async #store(config: AppConfig): Promise<number> {
+    const app = this.#appId();
     const version = (this.#live()?.version ?? 0) + 1;
+    const deployedAt = new Date().toISOString();
     this.ctx.storage.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('app', ?)", app);
     this.ctx.storage.sql.exec(
       'INSERT INTO versions (version, config, deployed_at) VALUES (?, ?, ?)',
       version,
       JSON.stringify(config),
-      new Date().toISOString(),
+      deployedAt,
     );
-    await this.#directory().directorySet(app, version);
+    this.#liveCache = liveConfig(version, config, deployedAt);
+    await this.#directory().set(app, version);
     await this.#reachInstances(config);
     await this.#scheduleCleanUp();
     return version;
@@ -246,7 +260,7 @@ export class ControlObject extends DurableObject<Env> {
   }
 
   /** Deploys an earlier version's config again, as a new version (an explicit choice, so never refused as destructive). */
-  async rollback(app: string, version: unknown): Promise<ControlAnswer> {
+  async rollback(version: unknown): Promise<ControlAnswer> {
     if (this.#live() === undefined) return refuse(404, 'unknown_app', 'There is no such app.');
     if (typeof version !== 'number' || !Number.isInteger(version)) {
       return refuse(400, 'bad_request', 'Send {"version": n} with the version to roll back to.');
@@ -255,18 +269,19 @@ export class ControlObject extends DurableObject<Env> {
       .exec<{ config: string }>('SELECT config FROM versions WHERE version = ?', version)
       .toArray()[0];
     if (!row) return refuse(404, 'unknown_version', `There is no version ${version}.`);
-    return { status: 200, body: { version: await this.#store(app, JSON.parse(row.config) as AppConfig) } };
+    return { status: 200, body: { version: await this.#store(JSON.parse(row.config) as AppConfig) } };
   }
 
   /** Deletes the app, its versions and every instance's data. */
-  async deleteApp(app: string): Promise<ControlAnswer> {
+  async deleteApp(): Promise<ControlAnswer> {
+    const app = this.#appId();
     if (this.#live() === undefined) return refuse(404, 'unknown_app', 'There is no such app.');
     const rows = this.ctx.storage.sql.exec<InstanceRow>('SELECT * FROM instances').toArray();
     await Promise.allSettled(rows.map((row) => this.#wipe(row)));
-    await this.#directory().directorySet(app, null);
+    await this.#directory().set(app, null);
     await this.ctx.storage.deleteAlarm();
     this.ctx.storage.sql.exec('DELETE FROM versions; DELETE FROM instances; DELETE FROM meta;');
-    this.#compiled = undefined;
+    this.#liveCache = null;
     return { status: 200, body: { deleted: true } };
   }
 
@@ -304,6 +319,12 @@ export class ControlObject extends DurableObject<Env> {
       config: datastore,
       ...(datastore.instances === 'multi' ? { registry: this.#registry(row) } : {}),
     };
+  }
+
+  /** The facts of one instance, for an instance object whose own are behind (a push it missed, or its first call). */
+  async instanceFacts(datastoreId: string, id: string): Promise<InstanceFacts | undefined> {
+    const row = this.#row(datastoreId, id);
+    return row && this.#factsFor(row);
   }
 
   /**
@@ -363,7 +384,7 @@ export class ControlObject extends DurableObject<Env> {
         key,
       );
     }
-    return { status: 200, objectId: row.object_id, facts };
+    return { status: 200, objectId: row.object_id, ref: refOf(facts) };
   }
 
   #multi(datastoreId: string): RefusedInstance | { kind: 'multi'; compiled: CompiledApp } {

@@ -1,6 +1,7 @@
 // The worker entry: the HTTP API and sync routes, and the Durable Object classes wrangler binds.
 import { createHttpApp } from './http-app.ts';
 
+export { AppDirectory } from './app-directory.ts';
 export { ControlObject } from './control-object.ts';
 export { InstanceObject } from './instance-object.ts';
 

@@ -4,7 +4,7 @@
 // WsServerDurableObject because that class relays every client frame to every other client from private fields.
 import {
   CloseCode,
-  compileConfig,
+  compileDatastore,
   errorBody,
   instanceFacts,
   type CompiledDatastore,
@@ -14,7 +14,14 @@ import { DurableObject } from 'cloudflare:workers';
 import { createMergeableStore, getHlcFunctions, type MergeableStore } from 'tinybase';
 import * as data from './data-api.ts';
 import type { DataAnswer, InstanceStores } from './data-api.ts';
-import { CONNECT_HEADER, type ConnectFacts, type InstanceFacts, type SocketFacts } from './instance-facts.ts';
+import {
+  CONNECT_HEADER,
+  factsStamp,
+  type ConnectFacts,
+  type FactsRef,
+  type InstanceFacts,
+  type SocketFacts,
+} from './instance-facts.ts';
 import { InstancePersister } from './instance-persister.ts';
 import { ownEntry } from './own-key.ts';
 import { limitsFrom, type Limits } from './settings.ts';
@@ -112,10 +119,11 @@ export class InstanceObject extends DurableObject<Env> {
   }
 
   // --- facts and config
+
+  /** Takes facts from the control object; older ones (a push overtaken by a later one) are ignored. */
   async #adoptFacts(facts: InstanceFacts): Promise<void> {
     const current = this.#facts;
     if (current && facts.version < current.version) return;
-    // Every call carries the facts; write them only when they changed (a deploy or a member change).
     if (
       current &&
       current.version === facts.version &&
@@ -128,14 +136,25 @@ export class InstanceObject extends DurableObject<Env> {
     if (current && current.version !== facts.version) this.#followTableChanges(facts);
   }
 
+  /**
+   * Makes sure this instance holds the facts a call refers to: when its own stamp differs (a push it missed, or
+   * its very first call), it asks the control object by RPC. Answers false when the instance no longer exists.
+   */
+  async #catchUp(ref: FactsRef): Promise<boolean> {
+    const current = this.#facts;
+    if (current && factsStamp(current.version, current.registry) === ref.stamp) return true;
+    const control = this.env.CONTROL.get(this.env.CONTROL.idFromName(ref.app));
+    const facts = await control.instanceFacts(ref.datastore, ref.instanceId);
+    if (!facts) return false;
+    await this.#adoptFacts(facts);
+    return true;
+  }
+
   #datastore(): CompiledDatastore | undefined {
     const facts = this.#facts;
     if (!facts) return undefined;
     if (this.#compiled?.version !== facts.version) {
-      const app = compileConfig({ format: 1, datastores: { [facts.datastore]: facts.config } });
-      const datastore = ownEntry(app.datastores, facts.datastore);
-      if (!datastore) return undefined;
-      this.#compiled = { version: facts.version, datastore };
+      this.#compiled = { version: facts.version, datastore: compileDatastore(facts.datastore, facts.config) };
     }
     return this.#compiled.datastore;
   }
@@ -213,7 +232,9 @@ export class InstanceObject extends DurableObject<Env> {
       return Response.json(errorBody('upgrade_required', 'Expected a WebSocket upgrade.'), { status: 426 });
     }
     const connect = JSON.parse(header) as ConnectFacts;
-    await this.#adoptFacts(connect.facts);
+    if (!(await this.#catchUp(connect.ref))) {
+      return Response.json(errorBody('unknown_instance', 'There is no such instance.'), { status: 404 });
+    }
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     // Anonymous sockets (allowed where `connect` lets everyone in) are no one user: counting them as one would
     // cap a public instance at a handful of viewers.
@@ -353,48 +374,50 @@ export class InstanceObject extends DurableObject<Env> {
     await this.#scheduleExpiry();
   }
 
-  // --- the server data API (data-api.ts), after taking the facts the call carries
+  // --- the server data API (data-api.ts), once this instance holds the facts the call refers to
+
+  /** Runs one data call with the current facts, or answers 404 when the instance no longer exists. */
+  async #withFacts(ref: FactsRef, call: (facts: InstanceFacts) => DataAnswer): Promise<DataAnswer> {
+    if (!(await this.#catchUp(ref)) || !this.#facts) {
+      return { status: 404, body: errorBody('unknown_instance', 'There is no such instance.') };
+    }
+    return call(this.#facts);
+  }
 
   /** The rows of one table. */
-  async getRows(facts: InstanceFacts, tableId: string): Promise<DataAnswer> {
-    await this.#adoptFacts(facts);
-    return data.getRows(this.#stores, facts.config, tableId);
+  async getRows(ref: FactsRef, tableId: string): Promise<DataAnswer> {
+    return this.#withFacts(ref, (facts) => data.getRows(this.#stores, facts.config, tableId));
   }
 
   /** Sets a whole row (schema-checked, defaults filled, rules bypassed); clients see it at once. */
-  async putRow(facts: InstanceFacts, tableId: string, rowId: string, cells: unknown): Promise<DataAnswer> {
-    await this.#adoptFacts(facts);
-    return data.putRow(this.#stores, facts.config, tableId, rowId, cells);
+  async putRow(ref: FactsRef, tableId: string, rowId: string, cells: unknown): Promise<DataAnswer> {
+    return this.#withFacts(ref, (facts) => data.putRow(this.#stores, facts.config, tableId, rowId, cells));
   }
 
   /** Deletes a row; clients see it at once. */
-  async deleteRow(facts: InstanceFacts, tableId: string, rowId: string): Promise<DataAnswer> {
-    await this.#adoptFacts(facts);
-    return data.deleteRow(this.#stores, facts.config, tableId, rowId);
+  async deleteRow(ref: FactsRef, tableId: string, rowId: string): Promise<DataAnswer> {
+    return this.#withFacts(ref, (facts) => data.deleteRow(this.#stores, facts.config, tableId, rowId));
   }
 
   /** The whole content as TinyBase JSON `[tables, values]`, server-only tables included. */
-  async getSnapshot(facts: InstanceFacts): Promise<DataAnswer> {
-    await this.#adoptFacts(facts);
-    return data.getSnapshot(this.#stores);
+  async getSnapshot(ref: FactsRef): Promise<DataAnswer> {
+    return this.#withFacts(ref, () => data.getSnapshot(this.#stores));
   }
 
   /** Replaces the whole content after checking every row against the schema; clients see it at once. */
-  async putSnapshot(facts: InstanceFacts, snapshot: unknown): Promise<DataAnswer> {
-    await this.#adoptFacts(facts);
-    return data.putSnapshot(this.#stores, facts.config, snapshot);
+  async putSnapshot(ref: FactsRef, snapshot: unknown): Promise<DataAnswer> {
+    return this.#withFacts(ref, (facts) => data.putSnapshot(this.#stores, facts.config, snapshot));
   }
 
   /** Rows per table, storage bytes and open connections. */
-  async getStats(facts: InstanceFacts): Promise<DataAnswer> {
-    await this.#adoptFacts(facts);
-    return {
+  async getStats(ref: FactsRef): Promise<DataAnswer> {
+    return this.#withFacts(ref, (facts) => ({
       status: 200,
       body: {
         rows: data.rowCounts(this.#stores, facts.config),
         bytes: this.ctx.storage.sql.databaseSize,
         connections: this.ctx.getWebSockets().length,
       },
-    };
+    }));
   }
 }

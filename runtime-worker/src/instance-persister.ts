@@ -7,7 +7,6 @@ import {
   type CellOrUndefined,
   type Hlc,
   type MergeableChanges,
-  type MergeableContent,
   type MergeableStore,
   type RowStamp,
   type TableStamp,
@@ -25,6 +24,19 @@ export interface Touched {
 }
 
 type SqlValue = string | number | null;
+
+/** The part of a Durable Object's storage the persister uses (kept structural, so Node can profile it too). */
+export interface PersisterStorage {
+  sql: {
+    exec(
+      query: string,
+      ...bindings: SqlValue[]
+    ): { raw(): IterableIterator<(ArrayBuffer | SqlValue)[]>; toArray(): Record<string, unknown>[] };
+  };
+  transactionSync<T>(closure: () => T): T;
+}
+
+type Sql = PersisterStorage['sql'];
 
 /** A stored value: JSON, with SQL NULL for a deleted cell (JSON has no undefined, and `null` is a value). */
 const encode = (value: CellOrUndefined | ValueOrUndefined): string | null =>
@@ -51,26 +63,51 @@ const isEmpty = ({ cells, values }: Touched): boolean => cells.size === 0 && val
 // that SQLite unpacks with json_each; a chunk stays well below the 2 MB a string may have there.
 const CHUNK_CHARS = 512 * 1024;
 
-/** Writes rows of values into a table: one statement per chunk, however many rows there are. */
-const writeRows = (sql: SqlStorage, table: string, columns: number, rows: SqlValue[][]): void => {
-  const pick = Array.from({ length: columns }, (_, i) => `value ->> ${i}`).join(', ');
-  const statement = `INSERT OR REPLACE INTO ${table} SELECT ${pick} FROM json_each(?)`;
-  let chunk: string[] = [];
-  let chars = 0;
-  const flush = () => {
-    if (chunk.length === 0) return;
-    sql.exec(statement, `[${chunk.join(',')}]`);
-    chunk = [];
-    chars = 0;
-  };
-  for (const row of rows) {
-    const json = JSON.stringify(row);
-    chunk.push(json);
-    chars += json.length;
-    if (chars >= CHUNK_CHARS) flush();
+// Cells merged into the store per step while loading.
+const LOAD_CHUNK_CELLS = 20_000;
+
+/**
+ * Writes rows of values into one table, one statement per chunk however many rows there are, flushing as it
+ * goes so a large save never holds all its rows at once.
+ */
+class RowWriter {
+  readonly #sql: Sql;
+  readonly #statement: string;
+  #chunk: string[] = [];
+  #chars = 0;
+
+  constructor(sql: Sql, table: string, columns: number) {
+    this.#sql = sql;
+    const pick = Array.from({ length: columns }, (_, i) => `value ->> ${i}`).join(', ');
+    this.#statement = `INSERT OR REPLACE INTO ${table} SELECT ${pick} FROM json_each(?)`;
   }
-  flush();
-};
+
+  push(row: SqlValue[]): void {
+    const json = JSON.stringify(row);
+    this.#chunk.push(json);
+    this.#chars += json.length;
+    if (this.#chars >= CHUNK_CHARS) this.flush();
+  }
+
+  flush(): void {
+    if (this.#chunk.length === 0) return;
+    this.#sql.exec(this.#statement, `[${this.#chunk.join(',')}]`);
+    this.#chunk = [];
+    this.#chars = 0;
+  }
+}
+
+/** Writers for a store's cells, rows and tables. */
+const writersFor = (sql: Sql, prefix: string) => ({
+  cells: new RowWriter(sql, `${prefix}cells`, 6),
+  rows: new RowWriter(sql, `${prefix}rows`, 4),
+  tables: new RowWriter(sql, `${prefix}tables`, 3),
+  flush() {
+    this.cells.flush();
+    this.rows.flush();
+    this.tables.flush();
+  },
+});
 
 /**
  * The row's hash as TinyBase's MergeableStore keeps it: its cells' hashes combined, plus the row's own stamp.
@@ -87,14 +124,16 @@ const rowHash = (cellHashes: Record<string, number>, hlc: Hlc): number =>
  */
 export class InstancePersister {
   readonly #store: MergeableStore;
-  readonly #sql: SqlStorage;
-  readonly #storage: DurableObjectStorage;
+  readonly #sql: Sql;
+  readonly #storage: PersisterStorage;
   readonly #prefix: string;
   #merging = false;
   /** Called after every save with what was saved (stamps without hashes), for the relay. */
   onSaved: (changes: MergeableChanges) => void = () => {};
+  /** Whether anyone would receive `onSaved`'s changes; when not, they are not gathered at all. */
+  relaying: () => boolean = () => false;
 
-  constructor(store: MergeableStore, storage: DurableObjectStorage, prefix: string) {
+  constructor(store: MergeableStore, storage: PersisterStorage, prefix: string) {
     this.#store = store;
     this.#storage = storage;
     this.#sql = storage.sql;
@@ -111,7 +150,21 @@ export class InstancePersister {
     `);
     store.addDidFinishTransactionListener(() => {
       if (this.#merging) return;
-      const touched = touchedOf(store.getTransactionMergeableChanges(false));
+      // Ids only (a plain change set): a restore's save must not hold a second stamped copy of the store.
+      const [tables, values] = store.getTransactionChanges();
+      const touched: Touched = { cells: new Map(), values: new Set(Object.keys(values)) };
+      for (const [tableId, rows] of Object.entries(tables)) {
+        const table = new Map<string, Set<string>>();
+        // A deleted table or row (null) touched every cell it had: an empty set stands for all of a row's cells.
+        const rowIds = rows
+          ? Object.keys(rows)
+          : Object.keys(store.getMergeableRowHashes({ [tableId]: -1 })[tableId] ?? {});
+        for (const rowId of rowIds) {
+          const cells = rows?.[rowId];
+          table.set(rowId, new Set(cells ? Object.keys(cells) : []));
+        }
+        touched.cells.set(tableId, table);
+      }
       if (!isEmpty(touched)) this.#save(touched);
     });
   }
@@ -126,7 +179,12 @@ export class InstancePersister {
       this.#sql.exec('SELECT name FROM sqlite_master WHERE type = ? AND name = ?', 'table', legacy).toArray()
         .length > 0;
     if (hasLegacy) await this.#carryOver();
-    this.#store.setMergeableContent(this.#read());
+    this.#merging = true;
+    try {
+      this.#read();
+    } finally {
+      this.#merging = false;
+    }
   }
 
   /** Merges changes from outside into the store and saves every cell they carry, stamp-only ones included. */
@@ -147,11 +205,11 @@ export class InstancePersister {
     const prefix = this.#prefix;
     const tableHashes = store.getMergeableTableHashes();
     const [tablesHash, valuesHash] = store.getMergeableContentHashes();
+    const relaying = this.relaying();
     const saved: TablesStamp[0] = emptyRecord();
-    const cellRows: SqlValue[][] = [];
-    const rowRows: SqlValue[][] = [];
-    const tableRows: SqlValue[][] = [];
+    const write = writersFor(sql, prefix);
     let tablesHlc: Hlc = '';
+    let savedAny = false;
     for (const [tableId, rows] of touched.cells) {
       let tableHlc: Hlc | undefined;
       const savedRows: TableStamp[0] = emptyRecord();
@@ -166,22 +224,21 @@ export class InstancePersister {
         const cellHashes =
           store.getMergeableCellHashes({ [tableId]: { [rowId]: -1 } })[tableId]?.[rowId] ?? {};
         const savedCells: RowStamp[0] = emptyRecord();
-        for (const cellId of cellIds) {
+        for (const cellId of cellIds.size > 0 ? cellIds : Object.keys(cells)) {
           const cell = cells[cellId];
           if (!cell) continue;
-          cellRows.push([tableId, rowId, cellId, encode(cell[0]), cell[1] ?? '', cellHashes[cellId] ?? 0]);
-          savedCells[cellId] = [cell[0], cell[1] ?? ''];
+          write.cells.push([tableId, rowId, cellId, encode(cell[0]), cell[1] ?? '', cellHashes[cellId] ?? 0]);
+          if (relaying) savedCells[cellId] = [cell[0], cell[1] ?? ''];
         }
-        rowRows.push([tableId, rowId, hlc, rowHash(cellHashes, hlc)]);
-        savedRows[rowId] = [savedCells, hlc];
+        write.rows.push([tableId, rowId, hlc, rowHash(cellHashes, hlc)]);
+        if (relaying) savedRows[rowId] = [savedCells, hlc];
       }
       if (tableHlc === undefined) continue;
-      tableRows.push([tableId, tableHlc, tableHashes[tableId] ?? 0]);
-      saved[tableId] = [savedRows, tableHlc];
+      write.tables.push([tableId, tableHlc, tableHashes[tableId] ?? 0]);
+      if (relaying) saved[tableId] = [savedRows, tableHlc];
+      savedAny = true;
     }
-    writeRows(sql, `${prefix}cells`, 6, cellRows);
-    writeRows(sql, `${prefix}rows`, 4, rowRows);
-    writeRows(sql, `${prefix}tables`, 3, tableRows);
+    write.flush();
     const savedValues: ValuesStamp[0] = emptyRecord();
     let valuesHlc: Hlc = '';
     if (touched.values.size > 0) {
@@ -202,59 +259,79 @@ export class InstancePersister {
       }
       sql.exec(`INSERT OR REPLACE INTO ${prefix}content VALUES ('values', ?, ?)`, valuesHlc, valuesHash);
     }
-    if (Object.keys(saved).length > 0) {
+    if (savedAny) {
       sql.exec(`INSERT OR REPLACE INTO ${prefix}content VALUES ('tables', ?, ?)`, tablesHlc, tablesHash);
     }
     this.onSaved([[saved, tablesHlc], [savedValues, valuesHlc], 1]);
   }
 
-  /** Reads everything saved into MergeableStore content, hashes included. */
-  #read(): MergeableContent {
+  /**
+   * Reads everything saved into the store, a chunk of cells at a time, so loading never holds a second copy of
+   * the whole instance beside the store. The store computes the hashes from the stamps as it merges; they equal
+   * the saved ones, which the load checks at the end.
+   */
+  #read(): void {
     const sql = this.#sql;
     const prefix = this.#prefix;
-    const tables: TablesStamp<true> = [emptyRecord(), '', 0];
-    const values: ValuesStamp<true> = [emptyRecord(), '', 0];
+    const store = this.#store;
+    const saved: Record<string, number> = {};
+    let tablesHlc: Hlc = '';
+    let valuesHlc: Hlc = '';
     for (const [part, hlc, hash] of sql.exec(`SELECT part, hlc, hash FROM ${prefix}content`).raw()) {
-      const target = part === 'values' ? values : tables;
-      target[1] = text(hlc);
-      target[2] = Number(hash);
+      if (part === 'values') valuesHlc = text(hlc);
+      else tablesHlc = text(hlc);
+      saved[text(part)] = Number(hash);
     }
-    for (const [tableId, hlc, hash] of sql.exec(`SELECT table_id, hlc, hash FROM ${prefix}tables`).raw()) {
-      tables[0][text(tableId)] = [emptyRecord(), text(hlc), Number(hash)];
+    const tableHlcs = new Map<string, Hlc>();
+    for (const [tableId, hlc] of sql.exec(`SELECT table_id, hlc FROM ${prefix}tables`).raw()) {
+      tableHlcs.set(text(tableId), text(hlc));
     }
-    for (const [tableId, rowId, hlc, hash] of sql
-      .exec(`SELECT table_id, row_id, hlc, hash FROM ${prefix}rows`)
-      .raw()) {
-      const table = (tables[0][text(tableId)] ??= [emptyRecord(), '', 0]);
-      table[0][text(rowId)] = [emptyRecord(), text(hlc), Number(hash)];
+    const values: ValuesStamp[0] = emptyRecord();
+    for (const [valueId, value, hlc] of sql.exec(`SELECT value_id, value, hlc FROM ${prefix}values`).raw()) {
+      values[text(valueId)] = [decode(value), text(hlc)];
     }
-    // Cells come in their key's order, so a row's cells arrive together: look each row up once.
+    store.applyMergeableChanges([[{}, tablesHlc], [values, valuesHlc], 1]);
+    let chunk: TablesStamp[0] = emptyRecord();
+    let count = 0;
     let lastTable = '';
     let lastRow = '';
-    let cells: RowStamp<true>[0] = emptyRecord();
-    for (const [tableId, rowId, cellId, value, hlc, hash] of sql
-      .exec(`SELECT table_id, row_id, cell_id, value, hlc, hash FROM ${prefix}cells`)
+    let cells: RowStamp[0] = emptyRecord();
+    const apply = () => {
+      if (count > 0) store.applyMergeableChanges([[chunk, tablesHlc], [{}, valuesHlc], 1]);
+      chunk = emptyRecord();
+      count = 0;
+      lastTable = '';
+      lastRow = '';
+    };
+    // Cells come in their key's order, so a row's cells arrive together.
+    for (const [tableId, rowId, cellId, value, hlc, rowHlc] of sql
+      .exec(
+        `SELECT c.table_id, c.row_id, c.cell_id, c.value, c.hlc, r.hlc FROM ${prefix}cells c
+         JOIN ${prefix}rows r ON r.table_id = c.table_id AND r.row_id = c.row_id`,
+      )
       .raw()) {
       if (tableId !== lastTable || rowId !== lastRow) {
+        if (count >= LOAD_CHUNK_CELLS) apply();
         lastTable = text(tableId);
         lastRow = text(rowId);
-        const table = (tables[0][lastTable] ??= [emptyRecord(), '', 0]);
-        cells = (table[0][lastRow] ??= [emptyRecord(), '', 0])[0];
+        const table = (chunk[lastTable] ??= [emptyRecord(), tableHlcs.get(lastTable) ?? '']);
+        cells = (table[0][lastRow] ??= [emptyRecord(), text(rowHlc)])[0];
       }
-      cells[text(cellId)] = [decode(value), text(hlc), Number(hash)];
+      cells[text(cellId)] = [decode(value), text(hlc)];
+      count++;
     }
-    for (const [valueId, value, hlc, hash] of sql
-      .exec(`SELECT value_id, value, hlc, hash FROM ${prefix}values`)
-      .raw()) {
-      values[0][text(valueId)] = [decode(value), text(hlc), Number(hash)];
+    apply();
+    const [tablesHash, valuesHash] = store.getMergeableContentHashes();
+    if ((saved.tables ?? 0) !== tablesHash || (saved.values ?? 0) !== valuesHash) {
+      console.warn(`persister: ${prefix} loaded with other hashes than it saved; clients resync once`);
     }
-    return [tables, values];
   }
 
   /** Reads an instance saved by TinyBase's persister and writes it in this layout, dropping the old tables. */
   async #carryOver(): Promise<void> {
     const old = createMergeableStore('carry-over');
-    const persister = createDurableObjectSqlStoragePersister(old, this.#sql, {
+    const sqlStorage = this.#sql as Parameters<typeof createDurableObjectSqlStoragePersister>[1];
+    const persister = createDurableObjectSqlStoragePersister(old, sqlStorage, {
       mode: 'fragmented',
       storagePrefix: this.#prefix,
     });
@@ -264,27 +341,22 @@ export class InstancePersister {
     const sql = this.#sql;
     const prefix = this.#prefix;
     this.#storage.transactionSync(() => {
-      const cellRows: SqlValue[][] = [];
-      const rowRows: SqlValue[][] = [];
-      const tableRows: SqlValue[][] = [];
+      const write = writersFor(sql, prefix);
       for (const [tableId, [tableStamps, tableHlc, tableHash]] of Object.entries(tables)) {
-        tableRows.push([tableId, tableHlc, tableHash]);
+        write.tables.push([tableId, tableHlc, tableHash]);
         for (const [rowId, [cells, hlc, hash]] of Object.entries(tableStamps)) {
-          rowRows.push([tableId, rowId, hlc, hash]);
+          write.rows.push([tableId, rowId, hlc, hash]);
           for (const [cellId, [cell, cellHlc, cellHash]] of Object.entries(cells)) {
-            cellRows.push([tableId, rowId, cellId, encode(cell), cellHlc, cellHash]);
+            write.cells.push([tableId, rowId, cellId, encode(cell), cellHlc, cellHash]);
           }
         }
       }
-      writeRows(sql, `${prefix}cells`, 6, cellRows);
-      writeRows(sql, `${prefix}rows`, 4, rowRows);
-      writeRows(sql, `${prefix}tables`, 3, tableRows);
-      writeRows(
-        sql,
-        `${prefix}values`,
-        4,
-        Object.entries(values).map(([valueId, [value, hlc, hash]]) => [valueId, encode(value), hlc, hash]),
-      );
+      write.flush();
+      const valueWriter = new RowWriter(sql, `${prefix}values`, 4);
+      for (const [valueId, [value, hlc, hash]] of Object.entries(values)) {
+        valueWriter.push([valueId, encode(value), hlc, hash]);
+      }
+      valueWriter.flush();
       sql.exec(`INSERT OR REPLACE INTO ${prefix}content VALUES ('tables', ?, ?)`, tablesHlc, tablesHash);
       sql.exec(`INSERT OR REPLACE INTO ${prefix}content VALUES ('values', ?, ?)`, valuesHlc, valuesHash);
       sql.exec(`DROP TABLE IF EXISTS ${prefix}tinybase_tables`);

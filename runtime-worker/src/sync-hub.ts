@@ -93,6 +93,7 @@ export class SyncHub {
     this.#clock = clock;
     // Every save of the synced store (accepted changes, corrections, the data API's writes) goes to every client.
     persister.onSaved = (changes) => this.relay(changes);
+    persister.relaying = () => host.sockets().length > 0;
   }
 
   /** Sends saved changes to every socket; called after the save, so the output gate holds them until durable. */

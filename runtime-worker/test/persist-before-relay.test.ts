@@ -3,7 +3,7 @@
 // ungated ones; a failing commit can.)
 import { env, runInDurableObject } from 'cloudflare:test';
 import { expect, test } from 'vitest';
-import type { InstanceFacts } from '../src/instance-facts.ts';
+import { refOf, type InstanceFacts } from '../src/instance-facts.ts';
 import type { InstanceObject } from '../src/instance-object.ts';
 import { deploy, openSocket, rowFrame, waitFor } from './support/sockets.ts';
 
@@ -46,7 +46,8 @@ test('when the save of a change fails to commit, the relay of that change never 
   // The object restarts from what was committed: the first change, not the poisoned one.
   const snapshot = await runInDurableObject<InstanceObject, { body: unknown }>(
     env.INSTANCE.get(id),
-    async (instance, state) => instance.getSnapshot((await state.storage.get<InstanceFacts>('facts'))!),
+    async (instance, state) =>
+      instance.getSnapshot(refOf((await state.storage.get<InstanceFacts>('facts'))!)),
   );
   expect(snapshot.body).toEqual([{ notes: { n1: { text: 'saved' } } }, {}]);
 });

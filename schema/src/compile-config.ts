@@ -52,7 +52,8 @@ const compileTable = (id: string, config: TableConfig): CompiledTable => {
   };
 };
 
-const compileDatastore = (id: string, config: DatastoreConfig): CompiledDatastore => ({
+/** Compiles one datastore of a valid config: its instance rules and its tables. */
+export const compileDatastore = (id: string, config: DatastoreConfig): CompiledDatastore => ({
   id,
   config,
   tables: Object.fromEntries(

@@ -27,6 +27,7 @@ export {
   type CompiledDatastore,
   type CompiledTable,
   compileConfig,
+  compileDatastore,
   judgeRowChange,
   type RowJudgement,
 } from './compile-config.ts';

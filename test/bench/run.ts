@@ -8,6 +8,7 @@ import { WebSocket } from 'ws';
 import { launchChromium } from '../browser/support/designer-browser.ts';
 import { compileRule, runTests, type AppConfig, type Scenario, templates } from '@datastore-designer/schema';
 import { startRuntime, type Runtime } from '../support/runtime.ts';
+import { profileWrite } from './profile-write.ts';
 
 const APP = 'bench';
 const CLIENT_COUNTS = [2, 20, 100];
@@ -111,7 +112,7 @@ const connectClient = async (url: string): Promise<Client> => {
 };
 
 /** Waits until `check` is true, listening to the store rather than polling it. */
-const until = (store: MergeableStore, check: () => boolean, timeoutMs = 10_000): Promise<void> =>
+const until = (store: MergeableStore, check: () => boolean, timeoutMs = 120_000): Promise<void> =>
   new Promise((done, failed) => {
     if (check()) return done();
     const timer = setTimeout(() => {
@@ -409,6 +410,7 @@ const measureSizes = async (
   const largest = Math.max(...SIZES);
   let heap: { ours: number; bare: number } | undefined;
   for (const size of SIZES) {
+    console.log(`instance of ${size} rows`);
     const before = runtimeMegabytes(runtime);
     await admin(runtime, 'PUT', `/api/apps/${APP}/datastores/size${size}/instances/main/snapshot`, [
       { cells: rowsOf(size) },
@@ -494,6 +496,8 @@ const measureSizes = async (
 const main = async () => {
   const rules = measureRules();
   const scenariosMs = measureScenarios();
+  const profile = Object.fromEntries(SIZES.map((size) => [String(size), profileWrite(size)]));
+  console.log('one accepted write, step by step (µs):', JSON.stringify(profile, null, 2));
   const runtime = await startRuntime({ config: 'test/bench/worker/wrangler.jsonc' });
   const report: Record<string, unknown> = {};
   const rows: string[][] = [];
@@ -505,6 +509,7 @@ const main = async () => {
       Array.from({ length: 100 }, (_, i) => tokenFor(runtime, i === 0 ? 'a' : `u${i}`)),
     );
     for (const count of CLIENT_COUNTS) {
+      console.log(`propagation with ${count} clients`);
       const { ours, bare } = await measurePropagation(
         tokens.slice(0, count).map((token) => `${runtime.wsUrl}/sync/${APP}/board/main?token=${token}`),
         Array.from({ length: count }, () => `${runtime.wsUrl}/baseline/room-${count}`),
@@ -574,6 +579,7 @@ const main = async () => {
   }
   report.rules = rules;
   report.scenarios = { scenarios: 100, stepsEach: 20, ms: scenariosMs };
+  report.profile = profile;
   const designer = await measureDesigner();
   if (designer) {
     report.designer = designer;

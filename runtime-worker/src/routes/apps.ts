@@ -3,7 +3,7 @@ import { errorBody, readTokenRequest } from '@datastore-designer/schema';
 import { Hono } from 'hono';
 import { answer, control, type AppEnv } from '../app-env.ts';
 import { signUserToken } from '../auth.ts';
-import { DIRECTORY_NAME } from '../control-object.ts';
+import { DIRECTORY_NAME } from '../app-directory.ts';
 import { adminAuth } from '../middleware/admin-auth.ts';
 import { jsonBody, SMALL_BODY_BYTES } from '../middleware/json-body.ts';
 import { validIds } from '../middleware/valid-ids.ts';
@@ -15,7 +15,7 @@ const MAX_APP_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 export const appRoutes = new Hono<AppEnv>();
 
 appRoutes.get('/', adminAuth(), async (c) => {
-  const apps = await control(c.env, DIRECTORY_NAME).directoryList();
+  const apps = await c.env.DIRECTORY.get(c.env.DIRECTORY.idFromName(DIRECTORY_NAME)).list();
   return c.json({ apps });
 });
 
@@ -27,7 +27,7 @@ appRoutes.put(
   async (c) => {
     const ifMatch = c.req.header('if-match');
     const app = c.req.param('app');
-    const result = await control(c.env, app).deploy(app, c.get('body'), {
+    const result = await control(c.env, app).deploy(c.get('body'), {
       force: c.req.query('force') === 'true',
       ...(ifMatch !== undefined ? { ifMatch } : {}),
     });
@@ -45,11 +45,11 @@ appRoutes.get('/:app/config/versions', validIds(), adminAuth(), async (c) =>
 
 appRoutes.post('/:app/config/rollback', validIds(), adminAuth(), jsonBody(SMALL_BODY_BYTES), async (c) => {
   const version = (c.get('body') as { version?: unknown } | null)?.version;
-  return answer(c, await control(c.env, c.req.param('app')).rollback(c.req.param('app'), version));
+  return answer(c, await control(c.env, c.req.param('app')).rollback(version));
 });
 
 appRoutes.delete('/:app', validIds(), adminAuth(), async (c) =>
-  answer(c, await control(c.env, c.req.param('app')).deleteApp(c.req.param('app'))),
+  answer(c, await control(c.env, c.req.param('app')).deleteApp()),
 );
 
 appRoutes.post('/:app/tokens', validIds(), adminAuth(), jsonBody(SMALL_BODY_BYTES), async (c) => {

@@ -1,7 +1,7 @@
 // Routes of the server data API: an instance's snapshot, stats and rows, for the admin (rules bypassed).
 import { Hono } from 'hono';
 import { answer, control, mountParam, type AppContext, type AppEnv } from '../app-env.ts';
-import type { InstanceFacts } from '../instance-facts.ts';
+import type { FactsRef } from '../instance-facts.ts';
 import type { DataAnswer, InstanceObject } from '../instance-object.ts';
 import { adminAuth } from '../middleware/admin-auth.ts';
 import { jsonBody } from '../middleware/json-body.ts';
@@ -13,7 +13,7 @@ export const dataRoutes = new Hono<AppEnv>();
 /** Resolves the instance the route names, then runs one call on its object. */
 const onInstance = async (
   c: AppContext,
-  call: (stub: DurableObjectStub<InstanceObject>, facts: InstanceFacts) => Promise<DataAnswer>,
+  call: (stub: DurableObjectStub<InstanceObject>, ref: FactsRef) => Promise<DataAnswer>,
 ) => {
   const resolved = await control(c.env, mountParam(c, 'app')).resolveInstance(
     mountParam(c, 'ds'),
@@ -23,7 +23,7 @@ const onInstance = async (
   );
   if (!('objectId' in resolved)) return c.json(resolved.body, resolved.status as 404);
   const stub = c.env.INSTANCE.get(c.env.INSTANCE.idFromString(resolved.objectId));
-  return answer(c, await call(stub, resolved.facts));
+  return answer(c, await call(stub, resolved.ref));
 };
 
 // Each route names its own guards: a mount-wide `use` would also catch the instance routes under this path.

@@ -36,7 +36,8 @@ syncRoutes.get('/:app/:ds/:instance', validIds(), async (c) => {
   if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
     return c.json(errorBody('upgrade_required', 'Allowed: connect with a WebSocket upgrade to sync.'), 426);
   }
-  const connect: ConnectFacts = { facts: resolved.facts, user: user ?? userFromClaims({}), expiresAt };
+  // Only who, until when and which facts: a config can be far larger than a request header may be.
+  const connect: ConnectFacts = { ref: resolved.ref, user: user ?? userFromClaims({}), expiresAt };
   const headers = new Headers(c.req.raw.headers);
   headers.set(CONNECT_HEADER, JSON.stringify(connect));
   const stub = c.env.INSTANCE.get(c.env.INSTANCE.idFromString(resolved.objectId));

@@ -4,7 +4,7 @@ import { createDurableObjectSqlStoragePersister } from 'tinybase/persisters/pers
 import { WsServerDurableObject } from 'tinybase/synchronizers/synchronizer-ws-server-durable-object';
 import runtime from '../../../runtime-worker/src/index.ts';
 
-export { ControlObject, InstanceObject } from '../../../runtime-worker/src/index.ts';
+export { AppDirectory, ControlObject, InstanceObject } from '../../../runtime-worker/src/index.ts';
 
 /** Bare TinyBase: relays every client's changes to every other client, keeps a durable server copy, no rules. */
 export class BaselineObject extends WsServerDurableObject {
