@@ -328,7 +328,13 @@ export interface LoadReport {
 export const loadRun = async (
   runtime: Runtime,
   app: string,
-  options: { instances: number; clientsPerInstance: number; seconds: number; writeEveryMs?: number },
+  options: {
+    instances: number;
+    clientsPerInstance: number;
+    seconds: number;
+    writeEveryMs?: number;
+    convergeWithinMs?: number;
+  },
 ): Promise<LoadReport> => {
   const ids: string[] = [];
   for (let i = 0; i < options.instances; i++) {
@@ -377,7 +383,7 @@ export const loadRun = async (
       'rooms',
       instance,
       mine.map((entry) => entry.client),
-      60_000,
+      options.convergeWithinMs ?? 60_000,
     );
     const rows = snapshot.notes ?? {};
     for (const { user, client } of mine) {
@@ -401,7 +407,7 @@ export const loadRun = async (
 export const deploysUnderLoad = async (
   runtime: Runtime,
   app: string,
-  options: { clients: number; rounds: number; writeEveryMs?: number },
+  options: { clients: number; rounds: number; writeEveryMs?: number; convergeWithinMs?: number },
 ): Promise<{ creates: number; forbiddenWindows: number }> => {
   const forbid: AppConfig = JSON.parse(JSON.stringify(attackConfig)) as AppConfig;
   forbid.datastores.board!.tables.notes!.rules!.create = 'false';
@@ -459,7 +465,7 @@ export const deploysUnderLoad = async (
   }
   running = false;
   await Promise.all(writers);
-  await waitForConvergence(runtime, app, 'board', 'main', clients, 30_000);
+  await waitForConvergence(runtime, app, 'board', 'main', clients, options.convergeWithinMs ?? 30_000);
   await Promise.all(clients.map((client) => client.close()));
   return { creates, forbiddenWindows: options.rounds };
 };
