@@ -209,8 +209,12 @@ const ScenarioItem = ({ index, result }: { index: number; result: ScenarioResult
 export const TestsPanel = () => {
   const testRun = useTestRun();
   const count = useDesigner((s) => s.config.tests?.length ?? 0);
-  const [open, setOpen] = useState(true);
+  // The panel opens by itself while a test fails, and otherwise stays one line high so the canvas keeps its room;
+  // the person's own choice wins once made.
+  const [toggled, setToggled] = useState<boolean>();
   const run = testRun.kind === 'ran' ? testRun.run : undefined;
+  const open = toggled ?? (run !== undefined && run.failed > 0);
+  const setOpen = (next: boolean) => setToggled(next);
   const gaps = run ? run.coverage.map(coverageGap).filter((gap) => gap !== '') : [];
   return (
     <section className={`tests${open ? '' : ' closed'}`} aria-label="Tests" data-testid="tests">

@@ -609,11 +609,13 @@ describe('designer in Chromium', () => {
     });
     expect(await other.json()).toEqual({ version: 3 });
     await deployButton(page).click();
+    await page.getByRole('button', { name: 'Deploy with failing tests' }).click();
     await deployStatus(page).toContain('Someone else deployed version 3');
     await expect.poll(() => page.getByTestId('live-version').textContent()).toContain('version 3');
     await expect.poll(() => page.locator('.changes').textContent()).toContain('extra');
     // Deploying now (over version 3) removes the other person's empty datastore: no data lost, no question.
     await deployButton(page).click();
+    await page.getByRole('button', { name: 'Deploy with failing tests' }).click();
     await deployStatus(page).toContain('version 4');
     // The browser logs the runtime's expected 409s itself; anything else is a fault.
     expect(designer?.errors.filter((e) => !e.includes('status of 409'))).toEqual([]);

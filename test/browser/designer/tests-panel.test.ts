@@ -55,6 +55,10 @@ describe('the Tests panel in Chromium', () => {
     await page.click('[data-template="todo"]');
     await page.locator('.react-flow__node[data-id="todos"]').waitFor();
     await expect.poll(summary).toContain('3 passed, 0 failed');
+    // All green: the panel stays one line high until opened.
+    expect(await page.locator('.test-scenario').count()).toBe(0);
+    await page.getByTestId('tests').getByRole('button', { name: 'Tests' }).focus();
+    await page.keyboard.press('Enter');
     expect(await page.locator('.test-scenario.pass').count()).toBe(3);
     await expect
       .poll(() => page.getByTestId('coverage').textContent())
