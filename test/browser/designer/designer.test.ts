@@ -151,7 +151,7 @@ describe('designer in Chromium', () => {
 
     await dragBetween(
       page,
-      '.react-flow__node[data-id="todos"] [data-field="tag"] .react-flow__handle',
+      '.react-flow__node[data-id="todos"] [data-field="tag"] .field-handle',
       '.react-flow__node[data-id="tags"] .table-node-header',
     );
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2);
