@@ -4,7 +4,6 @@ import {
   applyNodeChanges,
   Background,
   Controls,
-  MarkerType,
   MiniMap,
   Panel,
   ReactFlow,
@@ -19,6 +18,7 @@ import { addTable, layoutOf, setPosition, setReference, type Point } from '../mo
 import { autoLayout, nodeSize } from '../model/auto-layout.ts';
 import { pointerSegments } from '../model/problem-place.ts';
 import { TableNode, type TableNodeType } from './TableNode.tsx';
+import { MANY_MARKER, ONE_MARKER, relationEdges, type Box, type RelationData } from './graph.ts';
 
 const nodeTypes = { table: TableNode };
 
@@ -32,6 +32,38 @@ const sameNode = (a: TableNodeType, b: TableNodeType): boolean =>
   a.data.problemCount === b.data.problemCount &&
   a.data.fieldProblems.join() === b.data.fieldProblems.join() &&
   (a.data.table === b.data.table || JSON.stringify(a.data.table) === JSON.stringify(b.data.table));
+
+/** The marks at the ends of a relation: a crow's foot at the field (many rows), a bar at the table (one row). */
+const RelationMarkers = () => (
+  <svg className="relation-markers" aria-hidden>
+    <defs>
+      <marker
+        id={MANY_MARKER}
+        viewBox="0 0 20 20"
+        markerWidth="20"
+        markerHeight="20"
+        refX="0"
+        refY="10"
+        orient="auto"
+        markerUnits="userSpaceOnUse"
+      >
+        <path d="M0,3 L13,10 M0,17 L13,10 M0,10 L16,10" fill="none" stroke="#5b6275" strokeWidth="1.6" />
+      </marker>
+      <marker
+        id={ONE_MARKER}
+        viewBox="0 0 20 20"
+        markerWidth="20"
+        markerHeight="20"
+        refX="20"
+        refY="10"
+        orient="auto"
+        markerUnits="userSpaceOnUse"
+      >
+        <path d="M9,3 L9,17 M4,10 L20,10" fill="none" stroke="#5b6275" strokeWidth="1.6" />
+      </marker>
+    </defs>
+  </svg>
+);
 
 /** The canvas; lays out tables without a position once, with elkjs. */
 export const Canvas = () => {
@@ -130,23 +162,25 @@ export const Canvas = () => {
     [change, datastore],
   );
 
-  const edges = useMemo<Edge[]>(
+  // Edges follow the cards as React Flow has them (while dragging too), each on the side nearest its target.
+  const boxes = useMemo(
     () =>
-      Object.entries(ds?.tables ?? {}).flatMap(([id, table]) =>
-        Object.entries(table.fields)
-          .filter(([, field]) => field.references !== undefined && ds?.tables[field.references])
-          .map(([fieldId, field]) => ({
-            id: `${id}.${fieldId}`,
-            source: id,
-            sourceHandle: fieldId,
-            target: field.references as string,
-            targetHandle: 'in',
-            type: 'smoothstep',
-            selected: selection.kind === 'field' && selection.table === id && selection.field === fieldId,
-            markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
-          })),
+      Object.fromEntries(
+        nodes.map((node): [string, Box] => [
+          node.id,
+          { x: node.position.x, y: node.position.y, width: node.measured?.width ?? node.width ?? 250 },
+        ]),
       ),
-    [ds, selection],
+    [nodes],
+  );
+  const edges = useMemo(
+    () =>
+      relationEdges(
+        ds,
+        boxes,
+        selection.kind === 'field' ? { table: selection.table, field: selection.field } : undefined,
+      ),
+    [ds, boxes, selection],
   );
 
   // Dropping a field's handle anywhere on a table links the field to that table.
@@ -198,7 +232,7 @@ export const Canvas = () => {
 
   return (
     <div className="canvas" data-testid="canvas">
-      <ReactFlow<TableNodeType>
+      <ReactFlow<TableNodeType, Edge<RelationData>>
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
@@ -210,7 +244,7 @@ export const Canvas = () => {
             select({ kind: 'table', table: node.id });
         }}
         onEdgeClick={(_, edge) =>
-          select({ kind: 'field', table: edge.source, field: edge.sourceHandle ?? '', link: true })
+          select({ kind: 'field', table: edge.source, field: edge.data?.field ?? '', link: true })
         }
         onPaneClick={() => select({ kind: 'datastore' })}
         deleteKeyCode={null}
@@ -219,6 +253,7 @@ export const Canvas = () => {
         minZoom={0.1}
         proOptions={{ hideAttribution: true }}
       >
+        <RelationMarkers />
         <Background gap={24} />
         <Controls showInteractive={false} />
         <MiniMap pannable zoomable nodeColor="#c7d2fe" />

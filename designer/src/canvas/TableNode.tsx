@@ -1,6 +1,7 @@
 // A table on the canvas: its name and fields with their types, editable in place, with a handle per field for relations.
 import { memo, useEffect, useState, type KeyboardEvent } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from '@xyflow/react';
+import { fieldHandle, headerHandle } from './graph.ts';
 import type { TableConfig } from '@datastore-designer/schema';
 import { useDesigner } from '../model/useDesigner.ts';
 import {
@@ -78,7 +79,8 @@ export const TableNode = memo(({ id, data, selected }: NodeProps<TableNodeType>)
       className={`table-node${selected ? ' selected' : ''}${data.table.serverOnly ? ' server-only' : ''}`}
       data-table={id}
     >
-      <Handle type="target" position={Position.Left} id="in" className="table-target" />
+      <Handle type="target" position={Position.Left} id={headerHandle('left')} className="table-target" />
+      <Handle type="target" position={Position.Right} id={headerHandle('right')} className="table-target" />
       <div className="table-node-header" onDoubleClick={() => setEditing('\u0000table')}>
         <span className="table-icon" aria-hidden>
           ▦
@@ -187,9 +189,17 @@ export const TableNode = memo(({ id, data, selected }: NodeProps<TableNodeType>)
             <Handle
               type="source"
               position={Position.Right}
-              id={fieldId}
+              id={fieldHandle(fieldId, 'right')}
               className="field-handle"
               title="Drag to a table to link this field to it"
+            />
+            {/* Where a relation leaves when its table is to the left: drawn from, never dragged from. */}
+            <Handle
+              type="source"
+              position={Position.Left}
+              id={fieldHandle(fieldId, 'left')}
+              className="field-anchor"
+              isConnectable={false}
             />
           </li>
         ))}

@@ -151,7 +151,7 @@ describe('designer in Chromium', () => {
 
     await dragBetween(
       page,
-      '.react-flow__node[data-id="todos"] [data-field="tag"] .react-flow__handle',
+      '.react-flow__node[data-id="todos"] [data-field="tag"] .field-handle',
       '.react-flow__node[data-id="tags"] .table-node-header',
     );
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2);
@@ -390,6 +390,47 @@ describe('designer in Chromium', () => {
       .poll(async () => (await savedDatastore(page, 'board'))?.tables.todos?.fields.priority?.references)
       .toBe('lists');
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2);
+  });
+
+  it('offers Created by, Created at and Last changed at, the person who created the row, and suggests Created by', async () => {
+    const page = await fresh();
+    await startFromTemplate(page, 'todo');
+    // The to-do template's add rule ties "author" to the person adding the row: the designer suggests Created by.
+    await tableHeader(page, 'todos').click();
+    const suggestion = page.getByTestId('creator-suggestion');
+    await suggestion.waitFor();
+    await suggestion.getByRole('button', { name: 'Make “author” Created by' }).click();
+    await expect
+      .poll(async () => (await savedDatastore(page, 'board'))?.tables.todos?.fields.author)
+      .toEqual({ type: 'string', required: true, auto: 'creator' });
+    await expect.poll(() => suggestion.count()).toBe(0);
+    await expect
+      .poll(() =>
+        page.locator('.react-flow__node[data-id="todos"] [data-field="author"] .field-type').textContent(),
+      )
+      .toBe('created by');
+    // The delete rule "row.author == user.id || …" stays; a new one can be "the person who created the row".
+    const update = page.locator('.rule[data-rule="update"]');
+    await update.getByLabel('Who: who can change rows').selectOption('creator');
+    await expect
+      .poll(async () => (await savedDatastore(page, 'board'))?.tables.todos?.rules?.update)
+      .toBe('row.author == user.id');
+    expect(await update.getByLabel('Who: who can change rows').inputValue()).toBe('creator');
+
+    // A new field made "Last changed at" is a number the server fills in: no default, no limits.
+    await page.locator('.side-panel').getByRole('button', { name: '+ Add field' }).click();
+    await typeWhenFocused(page, 'Field name', 'changedAt');
+    await page.locator('.react-flow__node[data-id="todos"] [data-field="changedAt"]').click();
+    const panel = page.locator('[data-panel="field"]');
+    await panel
+      .getByLabel('Holds', { exact: true })
+      .selectOption({ label: 'Last changed at — when the row was last changed' });
+    await expect
+      .poll(async () => (await savedDatastore(page, 'board'))?.tables.todos?.fields.changedAt)
+      .toEqual({ type: 'number', auto: 'updatedAt' });
+    expect(await panel.getByLabel('Default value').count()).toBe(0);
+    await expect.poll(() => panel.getByTestId('auto-note').textContent()).toContain('The server writes');
+    await expect.poll(() => page.getByTestId('problems').textContent()).toContain('No problems');
   });
 
   it('tidies up a messy canvas', async () => {

@@ -82,7 +82,7 @@ describe('PreviewPane', () => {
     await addRow(page, 'bob', 'notes', { text: 'Call the plumber' });
     await poll(() => rowIdsWith(page!, 'alice', 'notes', 'text', 'Call the plumber')).toHaveLength(1);
     await poll(() => userColumn(page!, 'alice').getByTestId('latency').textContent()).toMatch(
-      /reached Bob in \d+ ms/,
+      /reached (.+, )?Bob in \d+ ms/,
     );
   });
 
@@ -305,8 +305,53 @@ describe('PreviewPane', () => {
     await page.waitForTimeout(300);
     await userColumn(page, 'bob').getByLabel('Bob online').check();
     await online('bob');
-    await poll(() => userColumn(page!, 'alice').getByTestId('latency').textContent()).toBe(
+    // (Ada, the admin among the default people, was online: she has a latency.)
+    await poll(() => userColumn(page!, 'alice').getByTestId('latency').textContent()).toContain(
       'Bob got it on coming online.',
+    );
+    expect(await userColumn(page, 'alice').getByTestId('latency').textContent()).not.toMatch(/Bob in \d+ ms/);
+  });
+
+  test('server-written fields show filled in and cannot be edited; their times read as dates', async () => {
+    const config: AppConfig = {
+      format: 1,
+      datastores: {
+        board: {
+          instances: 'single',
+          sync: 'twoWay',
+          tables: {
+            notes: {
+              fields: {
+                text: { type: 'string', required: true },
+                author: { type: 'string', required: true, auto: 'creator' },
+                created: { type: 'number', auto: 'createdAt' },
+              },
+              rules: { create: "user.id != ''", delete: 'row.author == user.id' },
+            },
+          },
+        },
+      },
+    };
+    page = await openPane(browser, runtime, freshApp(), config);
+    await online('alice');
+    await online('bob');
+    const form = userColumn(page, 'alice').locator('table[data-table="notes"] tr.dd-new-row');
+    expect(await form.locator('output').allTextContents()).toEqual([
+      'filled in by the server',
+      'filled in by the server',
+    ]);
+    await addRow(page, 'alice', 'notes', { text: 'Written by Alice' });
+    const bob = userColumn(page, 'bob');
+    const row = bob.locator('table[data-table="notes"] tr[data-row]');
+    await poll(() => row.count()).toBe(1);
+    const rowId = (await row.getAttribute('data-row')) ?? '';
+    await poll(() => bob.getByLabel(`author of ${rowId}`, { exact: true }).textContent()).toBe('alice');
+    const created = await bob.getByLabel(`created of ${rowId}`, { exact: true }).textContent();
+    expect(created).toMatch(/\d{4}|\d{1,2}:\d{2}/);
+    expect(Number.isNaN(Number(created))).toBe(true);
+    expect(await row.locator('output').count()).toBe(2);
+    expect(await row.locator('input[aria-label^="author of"], input[aria-label^="created of"]').count()).toBe(
+      0,
     );
   });
 
