@@ -54,6 +54,11 @@ const eventuallyAsync = async (check: () => Promise<void>, timeoutMs = 10_000): 
   }
 };
 
+const statsOnServer = async () =>
+  (await api(runtime, 'GET', `/api/apps/${APP}/datastores/board/instances/main/stats`)) as {
+    connections: number;
+  };
+
 const rowsOnServer = async () =>
   (await api(runtime, 'GET', `/api/apps/${APP}/datastores/board/instances/main/tables/notes/rows`)) as Record<
     string,
@@ -277,6 +282,11 @@ describe('the guide’s pages in Chromium', () => {
         });
         await tab.getByText(`Hello to the ${page} page`).waitFor();
         expect(errors).toEqual([]);
+        // One socket for the page (React's StrictMode mounts twice: the first connection is closed) and the
+        // watcher's; closing the page closes its socket.
+        await eventuallyAsync(async () => expect((await statsOnServer()).connections).toBe(2));
+        await context.close();
+        await eventuallyAsync(async () => expect((await statsOnServer()).connections).toBe(1));
       } finally {
         await watcher.destroy();
         await context.close();
