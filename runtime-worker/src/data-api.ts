@@ -119,17 +119,25 @@ export const deleteRow = (
 export const getSnapshot = (stores: InstanceStores): DataAnswer =>
   plain(200, [{ ...stores.synced.getTables(), ...stores.serverOnly.getTables() }, {}]);
 
-/** Replaces the whole content after checking every row against the schema; clients see it at once. */
-export const putSnapshot = (
+/** A snapshot checked against the schema, split by the store that holds each table, ready to apply. */
+export interface CheckedSnapshot {
+  synced: Tables;
+  serverOnly: Tables;
+}
+
+/** Checks a snapshot against the schema without changing anything: the refusal, or the content to apply. */
+export const checkSnapshot = (
   stores: InstanceStores,
   config: DatastoreConfig,
   snapshot: unknown,
-): DataAnswer => {
+): { refused: DataAnswer } | { checked: CheckedSnapshot } => {
   const errors: { path: string; message: string; code: string }[] = [];
   if (!Array.isArray(snapshot) || snapshot.length < 1 || snapshot.length > 2 || !isRecord(snapshot[0])) {
     return {
-      status: 400,
-      body: errorBody('invalid_snapshot', 'A snapshot is TinyBase JSON: [tables, values].', { errors: [] }),
+      refused: {
+        status: 400,
+        body: errorBody('invalid_snapshot', 'A snapshot is TinyBase JSON: [tables, values].', { errors: [] }),
+      },
     };
   }
   if (snapshot[1] !== undefined && !(isRecord(snapshot[1]) && Object.keys(snapshot[1]).length === 0)) {
@@ -177,13 +185,31 @@ export const putSnapshot = (
   }
   if (errors.length > 0) {
     return {
-      status: 400,
-      body: errorBody('invalid_snapshot', 'The snapshot does not fit the datastore.', { errors }),
+      refused: {
+        status: 400,
+        body: errorBody('invalid_snapshot', 'The snapshot does not fit the datastore.', { errors }),
+      },
     };
   }
-  if (rowCount > stores.maxRows) return full(stores.maxRows);
-  stores.synced.setTables(synced as Tables);
-  stores.serverOnly.setTables(serverOnly as Tables);
+  if (rowCount > stores.maxRows) return { refused: full(stores.maxRows) };
+  return { checked: { synced: synced as Tables, serverOnly: serverOnly as Tables } };
+};
+
+/** Replaces the whole content with a checked snapshot; clients see it at once. */
+export const applySnapshot = (stores: InstanceStores, checked: CheckedSnapshot): void => {
+  stores.synced.setTables(checked.synced);
+  stores.serverOnly.setTables(checked.serverOnly);
+};
+
+/** Replaces the whole content after checking every row against the schema; clients see it at once. */
+export const putSnapshot = (
+  stores: InstanceStores,
+  config: DatastoreConfig,
+  snapshot: unknown,
+): DataAnswer => {
+  const result = checkSnapshot(stores, config, snapshot);
+  if ('refused' in result) return result.refused;
+  applySnapshot(stores, result.checked);
   return { status: 200, body: { restored: true } };
 };
 

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from './app-env.ts';
 import { allowedOrigins } from './middleware/allowed-origins.ts';
 import { appRoutes } from './routes/apps.ts';
+import { backupRoutes } from './routes/backups.ts';
 import { dataRoutes } from './routes/data.ts';
 import { devRoutes } from './routes/dev.ts';
 import { instanceRoutes } from './routes/instances.ts';
@@ -17,6 +18,7 @@ export const createHttpApp = () => {
   app.route('/api/dev', devRoutes);
   app.route('/api/apps', appRoutes);
   app.route('/api/apps/:app/datastores/:ds/instances', instanceRoutes);
+  app.route('/api/apps/:app/datastores/:ds/instances/:id/backups', backupRoutes);
   app.route('/api/apps/:app/datastores/:ds/instances/:id', dataRoutes);
   app.route('/sync', syncRoutes);
   app.all('/api/*', (c) => c.json(errorBody('unknown_route', 'There is no such API route.'), 404));

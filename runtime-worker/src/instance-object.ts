@@ -3,6 +3,7 @@
 // hub (`sync-hub.ts`) and the server data API (`data-api.ts`). We own the hub rather than subclass TinyBase's
 // WsServerDurableObject because that class relays every client frame to every other client from private fields.
 import {
+  BACKUP_ID_PATTERN,
   CloseCode,
   compileDatastore,
   errorBody,
@@ -14,6 +15,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { createMergeableStore, getHlcFunctions, type MergeableStore } from 'tinybase';
 import * as data from './data-api.ts';
 import type { DataAnswer, InstanceStores } from './data-api.ts';
+import { InstanceBackups } from './instance-backups.ts';
 import {
   CONNECT_HEADER,
   factsStamp,
@@ -24,7 +26,7 @@ import {
 } from './instance-facts.ts';
 import { InstancePersister } from './instance-persister.ts';
 import { ownEntry } from './own-key.ts';
-import { limitsFrom, type Limits } from './settings.ts';
+import { backupSettingsFrom, limitsFrom, type Limits } from './settings.ts';
 import type { GateClock, GateContext } from './sync-gate.ts';
 import { SyncHub } from './sync-hub.ts';
 
@@ -46,6 +48,11 @@ const userTag = async (user: RuleUser): Promise<string> => {
   return `user-sha256:${[...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 };
 
+const noBackups = (): DataAnswer => ({
+  status: 501,
+  body: errorBody('backups_unavailable', 'This runtime keeps no backups: it has no BACKUPS bucket bound.'),
+});
+
 const rowsIn = (store: MergeableStore): number =>
   store.getTableIds().reduce((sum, tableId) => sum + store.getRowCount(tableId), 0);
 
@@ -60,6 +67,7 @@ export class InstanceObject extends DurableObject<Env> {
   #clock: GateClock;
   #limits: Limits;
   #rates = new WeakMap<WebSocket, { start: number; count: number }>();
+  #backups: InstanceBackups | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -101,6 +109,30 @@ export class InstanceObject extends DurableObject<Env> {
       maxRows: this.#limits.maxInstanceRows,
     };
     this.#facts = await this.ctx.storage.get<InstanceFacts>('facts');
+    const bucket = (this.env as Partial<Env>).BACKUPS;
+    if (bucket) {
+      const backups = new InstanceBackups(
+        bucket,
+        this.ctx.storage,
+        this.ctx.id.toString(),
+        backupSettingsFrom(this.env as unknown as Record<string, unknown>),
+      );
+      await backups.load();
+      this.#backups = backups;
+      const changed = () => {
+        if (backups.noteChange(Date.now())) void this.#scheduleAlarm();
+      };
+      this.#store.addTablesListener(changed);
+      this.#privateStore.addTablesListener(changed);
+    }
+  }
+
+  /** The content a backup holds (what the snapshot route returns) and its row count over every table. */
+  #backupContent(): { json: string; rows: number } {
+    return {
+      json: JSON.stringify([{ ...this.#store.getTables(), ...this.#privateStore.getTables() }, {}]),
+      rows: rowsIn(this.#store) + rowsIn(this.#privateStore),
+    };
   }
 
   /**
@@ -217,6 +249,7 @@ export class InstanceObject extends DurableObject<Env> {
       this.#close(socket, CloseCode.instanceDeleted, 'This instance was deleted.');
     }
     await this.ctx.storage.deleteAlarm();
+    await this.#backups?.deleteAll();
     await this.ctx.storage.deleteAll();
     this.#facts = undefined;
     this.#compiled = undefined;
@@ -256,7 +289,7 @@ export class InstanceObject extends DurableObject<Env> {
       server.serializeAttachment(attached);
       await this.ctx.storage.setAlarm(Date.now() + 20);
     } else if (attached.expiresAt > 0) {
-      await this.#scheduleExpiry();
+      await this.#scheduleAlarm();
     }
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -344,7 +377,8 @@ export class InstanceObject extends DurableObject<Env> {
 
   // --- token expiry
 
-  async #scheduleExpiry(): Promise<void> {
+  /** One alarm serves every reason: the next token expiry and the next scheduled backup. */
+  async #scheduleAlarm(): Promise<void> {
     let next = 0;
     // Sockets already past their expiry are being closed (they may linger in the list until closed).
     const from = Date.now() + 50;
@@ -353,10 +387,12 @@ export class InstanceObject extends DurableObject<Env> {
       const expiresAt = attached?.expiresAt ?? 0;
       if (expiresAt > from && (next === 0 || expiresAt < next)) next = expiresAt;
     }
+    const backupDue = this.#backups?.dueAt();
+    if (backupDue !== undefined && (next === 0 || backupDue < next)) next = backupDue;
     if (next > 0) await this.ctx.storage.setAlarm(next);
   }
 
-  /** Closes sockets whose token has expired (4001) or that were over the per-user limit (4008). */
+  /** Closes sockets whose token has expired (4001) or that were over the per-user limit (4008); takes due backups. */
   override async alarm(): Promise<void> {
     const now = Date.now();
     for (const socket of this.ctx.getWebSockets()) {
@@ -371,7 +407,8 @@ export class InstanceObject extends DurableObject<Env> {
         this.#close(socket, CloseCode.tokenExpired, 'The token expired.');
       }
     }
-    await this.#scheduleExpiry();
+    await this.#backups?.runDue(now, () => this.#backupContent());
+    await this.#scheduleAlarm();
   }
 
   // --- the server data API (data-api.ts), once this instance holds the facts the call refers to
@@ -419,5 +456,49 @@ export class InstanceObject extends DurableObject<Env> {
         connections: this.ctx.getWebSockets().length,
       },
     }));
+  }
+
+  // --- backups (instance-backups.ts)
+
+  /** The instance's backups, newest first. */
+  async listBackups(): Promise<DataAnswer> {
+    if (!this.#backups) return noBackups();
+    return { status: 200, body: { backups: await this.#backups.list() } };
+  }
+
+  /** Takes a backup of the current content now. */
+  async takeBackup(): Promise<DataAnswer> {
+    const backups = this.#backups;
+    if (!backups) return noBackups();
+    const content = this.#backupContent();
+    return { status: 201, body: { id: await backups.take(content.json, content.rows) } };
+  }
+
+  /**
+   * Replaces the content with a backup, checked like a snapshot PUT; the current content is backed up first,
+   * and nothing else runs meanwhile, so no write slips between that backup and the restore.
+   */
+  async restoreBackup(ref: FactsRef, backupId: string): Promise<DataAnswer> {
+    if (!(await this.#catchUp(ref)) || !this.#facts) {
+      return { status: 404, body: errorBody('unknown_instance', 'There is no such instance.') };
+    }
+    const facts = this.#facts;
+    const backups = this.#backups;
+    if (!backups) return noBackups();
+    const unknown = {
+      status: 404,
+      body: errorBody('unknown_backup', `This instance has no backup "${backupId}".`),
+    };
+    if (!BACKUP_ID_PATTERN.test(backupId)) return unknown;
+    return this.ctx.blockConcurrencyWhile(async (): Promise<DataAnswer> => {
+      const content = await backups.read(backupId);
+      if (content === undefined) return unknown;
+      const result = data.checkSnapshot(this.#stores, facts.config, content);
+      if ('refused' in result) return result.refused;
+      const current = this.#backupContent();
+      const before = await backups.take(current.json, current.rows, backupId);
+      data.applySnapshot(this.#stores, result.checked);
+      return { status: 200, body: { restored: backupId, before } };
+    });
   }
 }

@@ -35,3 +35,25 @@ export const limitsFrom = (env: Partial<Record<string, unknown>>): Limits => ({
   maxInstanceRows: positive(env.MAX_INSTANCE_ROWS as string | undefined, DEFAULT_MAX_INSTANCE_ROWS),
   maxInstanceBytes: positive(env.MAX_INSTANCE_BYTES as string | undefined, DEFAULT_MAX_INSTANCE_BYTES),
 });
+
+/** How the runtime backs up its instances; worker variables `BACKUP_EVERY_HOURS` and `BACKUP_KEEP`. */
+export interface BackupSettings {
+  /** Milliseconds between scheduled backups of a changed instance; 0 when scheduled backups are off. */
+  everyMs: number;
+  /** How many backups are kept per instance (the newest). */
+  keep: number;
+}
+
+const HOUR = 60 * 60 * 1000;
+
+/** Reads the backup settings: `BACKUP_EVERY_HOURS` may be fractional (and `0` turns the schedule off). */
+export const backupSettingsFrom = (env: Partial<Record<string, unknown>>): BackupSettings => {
+  const read = (value: unknown, fallback: number) =>
+    value === undefined || value === '' ? fallback : Number(value);
+  const hours = read(env.BACKUP_EVERY_HOURS, 24);
+  const keep = read(env.BACKUP_KEEP, 7);
+  return {
+    everyMs: Number.isFinite(hours) && hours >= 0 ? Math.round(hours * HOUR) : 24 * HOUR,
+    keep: Number.isInteger(keep) && keep >= 1 ? keep : 7,
+  };
+};

@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   instance_full:
     'The instance is at its size ceiling (rows or storage): it takes no new rows until some are deleted.',
   owner_cannot_leave: 'The owner of an instance cannot be removed from it.',
+  unknown_backup: 'The instance has no backup of that id.',
+  backups_unavailable: 'The runtime has no backup bucket (a `BACKUPS` R2 binding), so it keeps no backups.',
   upgrade_required: 'A sync address answers WebSocket upgrades; without one it only says whether it would.',
   internal_error: 'The runtime failed to handle the request.',
 } as const;

@@ -105,3 +105,10 @@ export { coverageGap, type RuleCoverage, runTests, type TestRun } from './scenar
 
 /** The committed JSON Schema of the config, for editors (`"$schema"`) and the designer's JSON view. */
 export const configJsonSchema: Record<string, unknown> = configJsonSchemaFile;
+export {
+  BACKUP_ID_PATTERN,
+  type BackupList,
+  type BackupRestored,
+  type BackupSummary,
+  type BackupTaken,
+} from './backup-types.ts';

@@ -18,3 +18,10 @@ export {
   type RejectionRule,
 } from './rejection-notice.ts';
 export { readTokenRequest, type TokenClaims, type TokenRequest } from './token-claims.ts';
+export {
+  BACKUP_ID_PATTERN,
+  type BackupList,
+  type BackupRestored,
+  type BackupSummary,
+  type BackupTaken,
+} from './backup-types.ts';
