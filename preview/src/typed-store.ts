@@ -1,4 +1,5 @@
-// TypeScript-only typing of a synced store from a config literal (no run-time TablesSchema, see DESIGN.md).
+// TypeScript-only typing of a synced store from a config literal; no run-time TablesSchema, which would drop
+// cells the runtime may hold.
 import type { AppConfig } from '@datastore-designer/schema';
 
 type CellTypeOf<Field> = Field extends { type: 'string' }

@@ -1,4 +1,4 @@
-// The server data API of one instance (CONTRACT.md §3): rows, snapshots and stats, rules bypassed, schema kept.
+// The server data API of one instance: rows, snapshots and stats, rules bypassed, schema kept.
 // Writes go through the stores' persisters, which save them and (for the synced store) relay them at once.
 import {
   applyDefaults,

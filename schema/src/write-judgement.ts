@@ -1,4 +1,4 @@
-// The whole judgement of a client's write (CONTRACT.md §2, §4): sync mode, server-only and unknown tables, values,
+// The whole judgement of a client's write: sync mode, server-only and unknown tables, values,
 // the instance's size ceiling, then schema and rule. Pure, so the runtime and the preview judge alike.
 import { judgeRowChange, type CompiledDatastore } from './compile-config.ts';
 import type { CellValue, Row, RowRuleKind } from './config-types.ts';

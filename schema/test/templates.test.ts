@@ -19,7 +19,7 @@ const compiledTemplate = (id: TemplateId) =>
   compileConfig(templates.find((template) => template.id === id)!.config);
 
 describe('templates', () => {
-  test('there are the five of DESIGN.md, each valid, with a title and a description', () => {
+  test('there are the five starting points, each valid, with a title and a description', () => {
     expect(templates.map((template) => template.id)).toEqual([
       'todo',
       'chat',

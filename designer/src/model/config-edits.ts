@@ -9,7 +9,7 @@ import type {
 } from '@datastore-designer/schema';
 import { renameDatastoreInTests, renameFieldInTests, renameTableInTests } from '../tests/test-edits.ts';
 
-/** The pattern every datastore, table and field id must follow (CONTRACT §1). */
+/** The pattern every datastore, table and field id must follow. */
 export const ID_PATTERN = /^[a-z][a-zA-Z0-9_]{0,63}$/;
 
 /** Canvas position of one table. */

@@ -1,4 +1,4 @@
-// CONTRACT.md probed as an outsider would: bad app ids, bad bodies, callers, paging, stats and odd ids.
+// The public interface probed as an outsider would: bad app ids, bad bodies, callers, paging, stats and odd ids.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AppConfig } from '@datastore-designer/schema';
 import { decodeJwt } from 'jose';

@@ -1,4 +1,4 @@
-// The admin and token routes of CONTRACT.md §3 and the token checks of §5, against a real wrangler dev.
+// The admin and token routes and the token checks, against a real wrangler dev.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AppConfig } from '@datastore-designer/schema';
 import { decodeJwt } from 'jose';
