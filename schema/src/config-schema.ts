@@ -1,5 +1,6 @@
 // The zod description of the config JSON: the structural half of validation, and the source of the JSON Schema.
 import { z } from 'zod';
+import { REFUSAL_RULES, type RefusalRule } from './scenario-types.ts';
 
 /** Datastore, table and field ids: a letter first, then letters, digits or underscores. */
 export const ID_PATTERN = /^[a-z][a-zA-Z0-9_]{0,63}$/;
@@ -52,20 +53,7 @@ const datastoreSchema = z.strictObject({
   tables: z.record(id, tableSchema),
 });
 
-const refusalRule = z.enum([
-  'create',
-  'update',
-  'delete',
-  'read',
-  'schema',
-  'readOnly',
-  'unknownTable',
-  'limit',
-  'connect',
-  'createInstance',
-  'join',
-  'members',
-]);
+const refusalRule = z.enum(REFUSAL_RULES as [RefusalRule, ...RefusalRule[]]);
 const expectation = z
   .union([z.enum(['accepted', 'refused']), z.strictObject({ refused: refusalRule })])
   .describe('What the step expects; absent means "accepted".');

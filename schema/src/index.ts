@@ -64,23 +64,7 @@ export {
   mayJoin,
   mayManage,
 } from './access-decisions.ts';
-export { type ErrorBody, type ErrorCode, ERROR_CODES, errorBody } from './error-codes.ts';
-export {
-  CLOSE_MEANINGS,
-  CloseCode,
-  type CloseCodeNumber,
-  type CloseMeaning,
-  closeMeaning,
-} from './close-codes.ts';
-export {
-  decodeRejectionNotice,
-  encodeRejectionNotice,
-  type RejectedOperation,
-  REJECTION_RULES,
-  type RejectionNotice,
-  type RejectionRule,
-} from './rejection-notice.ts';
-export { readTokenRequest, type TokenClaims, type TokenRequest } from './token-claims.ts';
+export * from './wire.ts';
 export * from './scenario-types.ts';
 export {
   rowMatches,
@@ -105,10 +89,3 @@ export { coverageGap, type RuleCoverage, runTests, type TestRun } from './scenar
 
 /** The committed JSON Schema of the config, for editors (`"$schema"`) and the designer's JSON view. */
 export const configJsonSchema: Record<string, unknown> = configJsonSchemaFile;
-export {
-  BACKUP_ID_PATTERN,
-  type BackupList,
-  type BackupRestored,
-  type BackupSummary,
-  type BackupTaken,
-} from './backup-types.ts';
