@@ -26,6 +26,7 @@ import {
 } from './instance-facts.ts';
 import { InstancePersister } from './instance-persister.ts';
 import { ownEntry } from './own-key.ts';
+import { RestampedCells } from './restamped-cells.ts';
 import { backupSettingsFrom, limitsFrom, type Limits } from './settings.ts';
 import type { GateClock, GateContext } from './sync-gate.ts';
 import { SyncHub } from './sync-hub.ts';
@@ -101,6 +102,7 @@ export class InstanceObject extends DurableObject<Env> {
         close: (socket, code, reason) => this.#close(socket, code, reason),
       },
       this.#clock,
+      new RestampedCells(this.ctx.storage, 'synced_'),
     );
     this.#stores = {
       synced: this.#store,

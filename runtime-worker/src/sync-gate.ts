@@ -48,6 +48,25 @@ export interface GateClock {
 }
 
 /**
+ * A cell the hub stores under a stamp of its own (`hubHlc`) while its value really dates from `trueHlc`: a
+ * correction re-asserting a refused cell must outrank the refused stamp, yet an allowed edit made between the
+ * value's own time and the correction is newer than the value and must still be judged, not ignored as older.
+ */
+export interface Restamp {
+  table: string;
+  row: string;
+  cell: string;
+  trueHlc: Hlc;
+  hubHlc: Hlc;
+}
+
+/** Where the gate looks up the true stamps of restamped cells (`sync-hub` keeps them). */
+export interface TrueStamps {
+  /** The stamp the stored cell's value really has; `storedHlc` unless the hub restamped it. */
+  trueHlc(table: string, row: string, cell: string, storedHlc: Hlc): Hlc;
+}
+
+/**
  * What to do with one incoming message: merge `accepted`; apply `correction` to the server and send it to every
  * client (it re-asserts rows everyone already has, under a newer stamp); send `senderCorrection` to the sender
  * alone (deletions of rows and values only the sender has: storing them would let a client grow the instance
@@ -60,6 +79,8 @@ export interface GateResult {
   senderCorrection?: MergeableChanges;
   rejections: RejectionNotice[];
   clockAheadBy?: number;
+  /** Cells `accepted` or `correction` store under the hub's stamp, to remember once stored. */
+  restamps?: Restamp[];
 }
 
 const later = (a: Hlc | undefined, b: Hlc | undefined): Hlc =>
@@ -101,6 +122,50 @@ const clockReason = (aheadBy: number): string => {
   );
 };
 
+const plainStamps: TrueStamps = { trueHlc: (_table, _row, _cell, storedHlc) => storedHlc };
+
+/**
+ * The incoming cells newer than the stored ones, judged against each cell's true stamp; `late` lists those newer
+ * only than the true stamp (older than the hub's restamp), which must be stored under a fresh hub stamp.
+ */
+const newerCells = (
+  incomingCells: RowStamp[0],
+  stored: RowStamp[0],
+  truth: (cellId: string) => Hlc,
+): { newer: RowStamp[0]; late: string[] } => {
+  const newer: RowStamp[0] = emptyRecord();
+  const late: string[] = [];
+  for (const [cellId, stamp] of Object.entries(incomingCells)) {
+    const hlc = stamp[1] ?? '';
+    if (hlc > (stored[cellId]?.[1] ?? '')) newer[cellId] = stamp;
+    else if (hlc > truth(cellId)) {
+      newer[cellId] = stamp;
+      late.push(cellId);
+    }
+  }
+  return { newer, late };
+};
+
+/**
+ * Restamps an accepted row's late cells past the hub's own stamp (so every copy, the sender's included, takes
+ * them) and says what to remember: their value dates from the sender's stamp.
+ */
+const restampLate = (
+  clock: GateClock,
+  where: { table: string; row: string },
+  cells: RowStamp[0],
+  late: readonly string[],
+  stored: RowStamp[0],
+): Restamp[] =>
+  late.map((cell) => {
+    const storedHlc = stored[cell]?.[1] ?? '';
+    if (clock.wellFormed(storedHlc)) clock.seen(storedHlc);
+    const hubHlc = clock.next();
+    const trueHlc = cells[cell]?.[1] ?? '';
+    cells[cell] = [cells[cell]?.[0], hubHlc];
+    return { ...where, cell, trueHlc, hubHlc };
+  });
+
 /**
  * Judges one incoming message (a ContentDiff body, or what a pull brought back) against the server store:
  * cells no newer than the stored ones are ignored, the rest are grouped by row and judged by `judgeWrite`.
@@ -110,6 +175,7 @@ export const judgeChanges = (
   changes: MergeableChanges,
   context: GateContext,
   clock: GateClock,
+  trueStamps: TrueStamps = plainStamps,
 ): GateResult => {
   seeAll(clock, changes);
   const [[incomingTables, incomingTablesHlc], [incomingValues]] = changes;
@@ -122,14 +188,13 @@ export const judgeChanges = (
   let senderHlc = '';
   let clockAheadBy = 0;
   let roomForRows = context.roomForRows;
+  const restamps: Restamp[] = [];
 
   for (const [tableId, [incomingRows, incomingTableHlc]] of Object.entries(incomingTables)) {
     for (const [rowId, [incomingCells, incomingRowHlc]] of Object.entries(incomingRows)) {
       const stored = storedCells(store, tableId, rowId);
-      const newer: RowStamp[0] = emptyRecord();
-      for (const [cellId, stamp] of Object.entries(incomingCells)) {
-        if ((stamp[1] ?? '') > (stored[cellId]?.[1] ?? '')) newer[cellId] = stamp;
-      }
+      const truth = (cellId: string) => trueStamps.trueHlc(tableId, rowId, cellId, stored[cellId]?.[1] ?? '');
+      const { newer, late } = newerCells(incomingCells, stored, truth);
       const cellIds = Object.keys(newer);
       if (cellIds.length === 0) continue;
       const incoming: Record<string, CellValue | undefined> = emptyRecord();
@@ -172,8 +237,9 @@ export const judgeChanges = (
 
       if (rejection === undefined) {
         const cells: RowStamp[0] = Object.assign(emptyRecord<CellStamp>(), newer);
+        restamps.push(...restampLate(clock, { table: tableId, row: rowId }, cells, late, stored));
         let insideHlc = '';
-        for (const [, cellHlc] of Object.values(newer)) insideHlc = later(insideHlc, cellHlc);
+        for (const [, cellHlc] of Object.values(cells)) insideHlc = later(insideHlc, cellHlc);
         for (const [cellId, value] of Object.entries(defaults)) {
           const hlc = clock.next();
           cells[cellId] = [value, hlc];
@@ -195,6 +261,11 @@ export const judgeChanges = (
       const hlc = clock.next();
       const cells: RowStamp[0] = emptyRecord();
       for (const cellId of cellIds) cells[cellId] = [stored[cellId]?.[0], hlc];
+      if (before !== undefined) {
+        for (const cell of cellIds) {
+          restamps.push({ table: tableId, row: rowId, cell, trueHlc: truth(cell), hubHlc: hlc });
+        }
+      }
       const target = before === undefined ? senderCorrected : corrected;
       const tableStamp = (target[tableId] ??= [emptyRecord<RowStamp>(), hlc]);
       tableStamp[0][rowId] = [cells, hlc];
@@ -228,5 +299,6 @@ export const judgeChanges = (
     result.senderCorrection = [[senderCorrected, senderHlc], [correctedValues, valuesHlc], 1];
   }
   if (clockAheadBy > 0) result.clockAheadBy = clockAheadBy;
+  if (restamps.length > 0) result.restamps = restamps;
   return result;
 };

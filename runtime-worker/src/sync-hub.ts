@@ -15,6 +15,7 @@ import type {
 import type { SocketFacts } from './instance-facts.ts';
 import type { InstancePersister } from './instance-persister.ts';
 import { emptyRecord } from './own-key.ts';
+import { RestampedCells } from './restamped-cells.ts';
 import { judgeChanges, type GateClock, type GateContext } from './sync-gate.ts';
 import {
   formatFrame,
@@ -43,6 +44,9 @@ interface PendingRequest {
 }
 
 const PULL_TIMEOUT_MS = 5000;
+// How long a client's first request for the server's hashes may wait while the hub takes in what it brought:
+// well below the one second a plain TinyBase client waits for an answer.
+const TAKE_IN_FIRST_MS = 600;
 const EMPTY_TABLES: TablesStamp = [{}, ''];
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -82,12 +86,21 @@ export class SyncHub {
   readonly #persister: InstancePersister;
   readonly #host: HubHost;
   readonly #clock: GateClock;
+  readonly #restamped: RestampedCells;
   readonly #pending = new Map<string, PendingRequest>();
+  readonly #tookInFirst = new WeakSet<WebSocket>();
   #requests = 0;
   #notices = 0;
 
-  constructor(store: MergeableStore, persister: InstancePersister, host: HubHost, clock: GateClock) {
+  constructor(
+    store: MergeableStore,
+    persister: InstancePersister,
+    host: HubHost,
+    clock: GateClock,
+    restamped: RestampedCells,
+  ) {
     this.#store = store;
+    this.#restamped = restamped;
     this.#persister = persister;
     this.#host = host;
     this.#clock = clock;
@@ -125,6 +138,10 @@ export class SyncHub {
         return;
       }
       case MessageType.GetContentHashes:
+        if (this.#mustTakeInFirst(socket)) {
+          void this.#takeInFirst(socket, attached).then(() => answer(store.getMergeableContentHashes()));
+          return;
+        }
         return answer(store.getMergeableContentHashes());
       case MessageType.ContentHashes:
         if (!isContentHashes(body)) break;
@@ -178,6 +195,30 @@ export class SyncHub {
       this.#pending.set(requestId, { socket, resolve, reject, timer });
       this.#send(socket, formatFrame(requestId, type, body));
     });
+  }
+
+  /**
+   * Whether to take in what a client brings before handing it the server's copy (on a socket's first pull): a
+   * client pulls first and merges what it gets, so an allowed offline edit older than one of the hub's restamps
+   * (a correction of someone else's refused edit) would be overwritten on the client before the hub saw it. While
+   * its first pull waits, the client merges nothing it receives, relays included.
+   */
+  #mustTakeInFirst(socket: WebSocket): boolean {
+    if (this.#tookInFirst.has(socket)) return false;
+    this.#tookInFirst.add(socket);
+    return true;
+  }
+
+  /** Pulls and judges what the client holds, giving up waiting (the pull goes on) after `TAKE_IN_FIRST_MS`. */
+  async #takeInFirst(socket: WebSocket, attached: SocketFacts): Promise<void> {
+    const pull = (async () => {
+      const hashes = await this.#request(socket, MessageType.GetContentHashes, '');
+      if (isContentHashes(hashes)) await this.#pullFrom(socket, attached, hashes);
+    })().catch(() => undefined);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const budget = new Promise<void>((done) => (timer = setTimeout(done, TAKE_IN_FIRST_MS)));
+    await Promise.race([pull, budget]);
+    clearTimeout(timer);
   }
 
   /** After a client's ContentHashes, pulls what it has that the server lacks (4 → 5 → 6, and 7) and judges it. */
@@ -243,11 +284,15 @@ export class SyncHub {
       [changes[0] ?? EMPTY_TABLES, changes[1] ?? [{}, ''], 1],
       context,
       this.#clock,
+      this.#restamped,
     );
+    // A save relays every cell it carries, stamp-only ones included, so the sender of a late edit stored under a
+    // fresh stamp gets that stamp too.
     if (result.accepted) this.#persister.merge(result.accepted);
-    if (result.rejections.length === 0) return;
     // Re-asserts rows everyone has under a newer stamp: saved, then relayed to every socket by the save.
     if (result.correction) this.#persister.merge(result.correction);
+    if (result.restamps) this.#restamped.remember(result.restamps);
+    if (result.rejections.length === 0) return;
     if (result.senderCorrection) {
       this.#send(socket, formatFrame(null, MessageType.ContentDiff, result.senderCorrection));
     }

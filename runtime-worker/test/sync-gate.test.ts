@@ -123,3 +123,51 @@ test('stamps from the future are refused, and do not move the server clock', () 
   expect(result.accepted).toBeUndefined();
   expect(clock.next() < (changes[0][0].notes?.[0].f?.[0].text?.[1] ?? '')).toBe(true);
 });
+
+test('an allowed edit older than a correction but newer than the value it re-asserts is taken in', () => {
+  const server = createMergeableStore('server');
+  server.setRow('notes', 'n', { text: 'original', author: 'ann', votes: 0 });
+  const ann = createMergeableStore('ann');
+  const bob = createMergeableStore('bob');
+  ann.setMergeableContent(server.getMergeableContent());
+  bob.setMergeableContent(server.getMergeableContent());
+  // Both edit offline, Ann first; Bob's refused edit reaches the server first and is corrected past his stamp.
+  const annEdit = changesOf(ann, () => ann.setCell('notes', 'n', 'text', 'ann offline'));
+  const bobEdit = changesOf(bob, () => bob.setCell('notes', 'n', 'text', 'bob was here'));
+  const clock = clockFor('server');
+  const remembered = new Map<string, { trueHlc: string; hubHlc: string }>();
+  const trueStamps = {
+    trueHlc: (table: string, row: string, cell: string, storedHlc: string) => {
+      const entry = remembered.get(`${table}/${row}/${cell}`);
+      return entry?.hubHlc === storedHlc ? entry.trueHlc : storedHlc;
+    },
+  };
+  const remember = (
+    restamps: { table: string; row: string; cell: string; trueHlc: string; hubHlc: string }[],
+  ) => {
+    for (const { table, row, cell, trueHlc, hubHlc } of restamps) {
+      remembered.set(`${table}/${row}/${cell}`, { trueHlc, hubHlc });
+    }
+  };
+  const refused = judgeChanges(server, bobEdit, context('bob'), clock, trueStamps);
+  expect(refused.rejections).toMatchObject([{ row: 'n', rule: 'update' }]);
+  server.applyMergeableChanges(refused.correction!);
+  remember(refused.restamps!);
+  // Without the true stamps, Ann's edit is older than the correction and ignored.
+  expect(judgeChanges(server, annEdit, context('ann'), clockFor('server')).accepted).toBeUndefined();
+  const taken = judgeChanges(server, annEdit, context('ann'), clock, trueStamps);
+  expect(taken.rejections).toEqual([]);
+  server.applyMergeableChanges(taken.accepted!);
+  remember(taken.restamps!);
+  expect(server.getCell('notes', 'n', 'text')).toBe('ann offline');
+  // Every copy converges on it, the sender's (whose value was already that) included.
+  for (const copy of [ann, bob]) {
+    copy.applyMergeableChanges(refused.correction!);
+    copy.applyMergeableChanges(taken.accepted!);
+    expect(copy.getCell('notes', 'n', 'text')).toBe('ann offline');
+    expect(copy.getMergeableContentHashes()).toEqual(server.getMergeableContentHashes());
+  }
+  // Bob's refused edit, arriving again, is not taken in; Ann's, arriving again, changes nothing.
+  expect(judgeChanges(server, bobEdit, context('bob'), clock, trueStamps).accepted).toBeUndefined();
+  expect(judgeChanges(server, annEdit, context('ann'), clock, trueStamps)).toEqual({ rejections: [] });
+});

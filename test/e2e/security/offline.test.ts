@@ -83,7 +83,7 @@ describe.each([
     const app = `offline-${order[0]}`;
     const { alice, bob, laptop, refusals } = await scenario(app);
     const expected = {
-      r1: { text: order[0] === 'alice' ? 'alice offline' : 'start', author: 'alice', votes: 0 },
+      r1: { text: 'alice offline', author: 'alice', votes: 0 },
       r3: { text: 'phone (later)', author: 'alice', votes: 0 },
       b1: { text: 'bob own', author: 'bob', votes: 0 },
     };
@@ -112,20 +112,18 @@ describe.each([
     ]);
   });
 
-  // Known defect, kept visible: when Bob's refused edit of r1 arrives first, the hub re-asserts r1 under a stamp
-  // newer than Bob's, which is also newer than Alice's allowed (older) offline edit, so hers loses last-writer-wins
-  // when she reconnects. Fixing it needs sender-only corrections (per-socket state in the hub), not a local patch.
-  // This test states the right outcome and is expected to fail until then; the one above pins today's behaviour.
-  (order[0] === 'bob' ? test.fails : test)(
-    "alice's allowed offline edit survives bob's refused one",
-    async () => {
-      const app = `offline-survives-${order[0]}`;
-      await scenario(app);
-      await waitForAsync(
-        async () => (await snapshotTables(runtime, app, 'board', 'main')).notes?.r1?.text === 'alice offline',
-        "alice's offline edit to be stored",
-        5_000,
-      );
-    },
-  );
+  // Bob's refused edit of r1 (newer than Alice's) may reach the hub first: its correction re-asserts 'start' under
+  // a stamp newer than both, yet Alice's allowed edit, made after 'start' was written, must still win.
+  test("alice's allowed offline edit survives bob's refused one, and everyone gets it", async () => {
+    const app = `offline-survives-${order[0]}`;
+    const { alice, bob, laptop } = await scenario(app);
+    await waitForAsync(
+      async () => (await snapshotTables(runtime, app, 'board', 'main')).notes?.r1?.text === 'alice offline',
+      "alice's offline edit to be stored",
+      5_000,
+    );
+    for (const connection of [alice, bob, laptop]) {
+      await waitFor(() => rowsOf(connection).r1?.text === 'alice offline', 'every client to hold it');
+    }
+  });
 });
