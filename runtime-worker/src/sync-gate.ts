@@ -4,6 +4,8 @@
 import {
   judgeValueWrite,
   judgeWrite,
+  rowIdsProblem,
+  shortId,
   writeOperation,
   type CellValue,
   type CompiledDatastore,
@@ -122,6 +124,14 @@ const clockReason = (aheadBy: number): string => {
   );
 };
 
+/** A notice's ids as the sender may see them quoted: a too long id is shortened, never echoed in full. */
+const quoted = (notice: RejectionNotice): RejectionNotice => ({
+  ...notice,
+  table: shortId(notice.table),
+  row: shortId(notice.row),
+  cells: notice.cells.map(shortId),
+});
+
 const plainStamps: TrueStamps = { trueHlc: (_table, _row, _cell, storedHlc) => storedHlc };
 
 /**
@@ -209,7 +219,10 @@ export const judgeChanges = (
       let rejection: Omit<RejectionNotice, 'table' | 'row' | 'cells'> | undefined;
       let defaults: Row = {};
       const aheadBy = Math.max(...cellIds.map((cellId) => clock.aheadBy(newer[cellId]?.[1] ?? '')));
-      if (cellIds.some((cellId) => !clock.wellFormed(newer[cellId]?.[1] ?? ''))) {
+      const idProblem = rowIdsProblem(tableId, rowId, cellIds);
+      if (idProblem !== undefined) {
+        rejection = { operation, rule: 'schema', expression: '', reason: idProblem };
+      } else if (cellIds.some((cellId) => !clock.wellFormed(newer[cellId]?.[1] ?? ''))) {
         rejection = {
           operation,
           rule: 'schema',
@@ -256,7 +269,7 @@ export const judgeChanges = (
         continue;
       }
 
-      rejections.push({ table: tableId, row: rowId, cells: cellIds, ...rejection });
+      rejections.push(quoted({ table: tableId, row: rowId, cells: cellIds, ...rejection }));
       // The stored value (or a deletion where there was none) under a stamp newer than the refused one.
       const hlc = clock.next();
       const cells: RowStamp[0] = emptyRecord();
@@ -283,10 +296,10 @@ export const judgeChanges = (
     if ((hlc ?? '') <= (storedValue?.[1] ?? '')) continue;
     valuesHlc = clock.next();
     correctedValues[valueId] = [storedValue?.[0], valuesHlc];
-    const verdict = judgeValueWrite(valueId, storedValue?.[0] !== undefined);
+    const verdict = judgeValueWrite(shortId(valueId), storedValue?.[0] !== undefined);
     if (!verdict.allowed) {
       const { operation, rule, expression, reason } = verdict;
-      rejections.push({ table: '', row: '', cells: [valueId], operation, rule, expression, reason });
+      rejections.push(quoted({ table: '', row: '', cells: [valueId], operation, rule, expression, reason }));
     }
   }
 

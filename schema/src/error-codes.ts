@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   backups_unavailable: 'The runtime has no backup bucket (a `BACKUPS` R2 binding), so it keeps no backups.',
   upgrade_required: 'A sync address answers WebSocket upgrades; without one it only says whether it would.',
   internal_error: 'The runtime failed to handle the request.',
+  id_too_long: 'A table, row or cell id is longer than the runtime accepts (tables and cells 64, rows 512).',
 } as const;
 
 /** The short, stable code of an error, for programs (the `error` sentence is for people). */

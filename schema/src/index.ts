@@ -5,6 +5,14 @@ export * from './config-types.ts';
 export { APP_ID_PATTERN, ID_PATTERN } from './config-schema.ts';
 export { type ConfigProblem, PROBLEM_CODES, type ProblemCode, toPointer } from './problems.ts';
 export { jsonDepthProblem, MAX_JSON_DEPTH } from './json-depth.ts';
+export {
+  idLengthProblem,
+  type IdKind,
+  MAX_NAME_ID_LENGTH,
+  MAX_ROW_ID_LENGTH,
+  rowIdsProblem,
+  shortId,
+} from './id-limits.ts';
 export { parseConfigText, validateConfig, type ValidationResult } from './validate-config.ts';
 export { generateConfigJsonSchema } from './json-schema.ts';
 export {

@@ -4,6 +4,7 @@ import { answer, control, mountParam, type AppContext, type AppEnv } from '../ap
 import type { FactsRef } from '../instance-facts.ts';
 import type { DataAnswer, InstanceObject } from '../instance-object.ts';
 import { adminAuth } from '../middleware/admin-auth.ts';
+import { dataIds } from '../middleware/data-ids.ts';
 import { jsonBody } from '../middleware/json-body.ts';
 import { validIds } from '../middleware/valid-ids.ts';
 
@@ -31,20 +32,27 @@ const guards = [validIds(), adminAuth()] as const;
 
 dataRoutes.get('/snapshot', ...guards, (c) => onInstance(c, (stub, facts) => stub.getSnapshot(facts)));
 
-dataRoutes.put('/snapshot', ...guards, jsonBody('maxSnapshotBytes'), (c) =>
+dataRoutes.put('/snapshot', ...guards, jsonBody('maxSnapshotBytes'), dataIds({ body: 'snapshot' }), (c) =>
   onInstance(c, (stub, facts) => stub.putSnapshot(facts, c.get('body'))),
 );
 
 dataRoutes.get('/stats', ...guards, (c) => onInstance(c, (stub, facts) => stub.getStats(facts)));
 
-dataRoutes.get('/tables/:table/rows', ...guards, (c) =>
+dataRoutes.get('/tables/:table/rows', ...guards, dataIds(), (c) =>
   onInstance(c, (stub, facts) => stub.getRows(facts, c.req.param('table'))),
 );
 
-dataRoutes.put('/tables/:table/rows/:row', ...guards, jsonBody('maxMessageBytes'), (c) =>
-  onInstance(c, (stub, facts) => stub.putRow(facts, c.req.param('table'), c.req.param('row'), c.get('body'))),
+dataRoutes.put(
+  '/tables/:table/rows/:row',
+  ...guards,
+  jsonBody('maxMessageBytes'),
+  dataIds({ body: 'row' }),
+  (c) =>
+    onInstance(c, (stub, facts) =>
+      stub.putRow(facts, c.req.param('table'), c.req.param('row'), c.get('body')),
+    ),
 );
 
-dataRoutes.delete('/tables/:table/rows/:row', ...guards, (c) =>
+dataRoutes.delete('/tables/:table/rows/:row', ...guards, dataIds(), (c) =>
   onInstance(c, (stub, facts) => stub.deleteRow(facts, c.req.param('table'), c.req.param('row'))),
 );
