@@ -244,9 +244,11 @@ export class SyncHub {
       context,
       this.#clock,
     );
+    // Accepted changes carry the server's `auto` cells under newer stamps; the save relays them (stamp-only
+    // ones included, which a store's transaction would not report) to every socket, the sender's too.
     if (result.accepted) this.#persister.merge(result.accepted);
-    if (result.rejections.length === 0) return;
-    // Re-asserts rows everyone has under a newer stamp: saved, then relayed to every socket by the save.
+    // Re-asserts rows everyone has under a newer stamp (after a refusal, or a change to `auto` fields only):
+    // saved, then relayed to every socket by the save.
     if (result.correction) this.#persister.merge(result.correction);
     if (result.senderCorrection) {
       this.#send(socket, formatFrame(null, MessageType.ContentDiff, result.senderCorrection));
