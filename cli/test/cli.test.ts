@@ -70,7 +70,7 @@ describe('datastore-designer', () => {
       '  who can add rows in lists: never tested',
       '  who can change rows in lists: never tested',
       '  who can delete rows in lists: never tested',
-      '  who can add rows in todos: tested allowing and refusing',
+      '  who can add rows in todos: never tested refusing',
       '  who can change rows in todos: tested allowing and refusing',
       '  who can delete rows in todos: tested allowing and refusing',
       '3 passed, 0 failed',

@@ -2,6 +2,7 @@
 // HTTP API, and the same verdicts as the in-process runner. Runs in browsers and in Node (pass `ws`'s WebSocket).
 import {
   type AppConfig,
+  autoKindOf,
   decodeRejectionNotice,
   type RefusalRule,
   type RejectionNotice,
@@ -280,12 +281,21 @@ class LiveScenario {
       }
       const server = address && (await this.#serverTables(address.id));
       const stored = (server?.[table] as Record<string, Row> | undefined)?.[row];
+      // The server writes `auto` cells itself, whatever was sent: only the other cells tell that a change landed,
+      // and a change to `auto` cells alone is answered with the stored cells and no notice.
+      const tableConfig = this.config.datastores[this.scenario.datastore]?.tables[table];
+      const ordinary = Object.entries(written).filter(
+        ([cell]) => autoKindOf(tableConfig, cell) === undefined,
+      );
       const landed =
         cells === undefined
           ? stored === undefined
-          : stored !== undefined && Object.entries(written).every(([cell, value]) => stored[cell] === value);
+          : ordinary.length === 0 ||
+            (stored !== undefined && ordinary.every(([cell, value]) => stored[cell] === value));
       if (landed) {
         await this.#catchUp(client, userId, name);
+        const late = client.notices.slice(noticesBefore).find((n) => n.table === table && n.row === row);
+        if (late) return { kind: 'refused', rule: late.rule as RefusalRule, reason: late.reason };
         return { kind: 'accepted' };
       }
       await sleep(10);

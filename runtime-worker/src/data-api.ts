@@ -2,6 +2,7 @@
 // Writes go through the stores' persisters, which save them and (for the synced store) relay them at once.
 import {
   applyDefaults,
+  autoCellsForPut,
   errorBody,
   validateRow,
   type DatastoreConfig,
@@ -68,20 +69,29 @@ export const getRows = (stores: InstanceStores, config: DatastoreConfig, tableId
   return plain(200, found.store.getTable(tableId));
 };
 
-/** Sets a whole row (schema-checked, defaults filled, rules bypassed); clients see it at once. */
+/**
+ * Sets a whole row (schema-checked, defaults filled, rules bypassed); clients see it at once. `auto` fields the
+ * body leaves out are filled: a new row's `creator` is '' and its `createdAt` now, an existing row keeps its
+ * stored ones, and `updatedAt` is now.
+ */
 export const putRow = (
   stores: InstanceStores,
   config: DatastoreConfig,
   tableId: string,
   rowId: string,
   cells: unknown,
+  now = Date.now(),
 ): DataAnswer => {
   const found = tableOf(stores, config, tableId);
   if (!found) return noTable(tableId);
   if (!isRecord(cells)) {
     return { status: 400, body: errorBody('bad_request', 'The row must be a JSON object of cells.') };
   }
-  const row = applyDefaults(found.table, cells as Row);
+  const stored = found.store.hasRow(tableId, rowId) ? (found.store.getRow(tableId, rowId) as Row) : undefined;
+  const row = applyDefaults(found.table, {
+    ...(cells as Row),
+    ...autoCellsForPut(found.table, stored, cells, now),
+  });
   const problems = validateRow(found.table, row);
   if (problems.length > 0) {
     return {

@@ -177,6 +177,45 @@ const restampLate = (
   });
 
 /**
+ * Writes the `auto` cells of an accepted change into it, each under a new hub stamp: the server's values replace
+ * whatever the client sent for them, and the newer stamp makes the sender converge to them. Answers the latest stamp.
+ */
+const stampAutoCells = (
+  clock: GateClock,
+  cells: RowStamp[0],
+  written: Record<string, CellValue | undefined>,
+): Hlc => {
+  let latest = '';
+  for (const [cellId, value] of Object.entries(written)) {
+    const hlc = clock.next();
+    cells[cellId] = [value, hlc];
+    latest = hlc;
+  }
+  return latest;
+};
+
+/**
+ * Answers a change that touched `auto` fields only (not a change to judge, so no notice): the stored cells, or a
+ * deletion where the row has none, under one new stamp, added to `target`. Answers that stamp.
+ */
+const restoreAutoOnly = (
+  clock: GateClock,
+  stored: RowStamp[0],
+  tableId: string,
+  rowId: string,
+  cellIds: string[],
+  target: TablesStamp[0],
+): Hlc => {
+  const hlc = clock.next();
+  const cells: RowStamp[0] = emptyRecord();
+  for (const cellId of cellIds) cells[cellId] = [ownEntry(stored, cellId)?.[0], hlc];
+  const tableStamp = (target[tableId] ??= [emptyRecord<RowStamp>(), hlc]);
+  tableStamp[0][rowId] = [cells, hlc];
+  tableStamp[1] = hlc;
+  return hlc;
+};
+
+/**
  * Judges one incoming message (a ContentDiff body, or what a pull brought back) against the server store:
  * cells no newer than the stored ones are ignored, the rest are grouped by row and judged by `judgeWrite`.
  */
@@ -218,6 +257,7 @@ export const judgeChanges = (
       }
       let rejection: Omit<RejectionNotice, 'table' | 'row' | 'cells'> | undefined;
       let defaults: Row = {};
+      let serverWritten: Record<string, CellValue | undefined> = {};
       const aheadBy = Math.max(...cellIds.map((cellId) => clock.aheadBy(newer[cellId]?.[1] ?? '')));
       const idProblem = rowIdsProblem(tableId, rowId, cellIds);
       if (idProblem !== undefined) {
@@ -239,8 +279,23 @@ export const judgeChanges = (
           now: context.now,
           roomForNewRows: roomForRows > 0,
         });
+        if (verdict.allowed && verdict.autoOnly) {
+          // Not a change to judge: the sender gets the stored cells back, and no notice.
+          const hlc = restoreAutoOnly(
+            clock,
+            stored,
+            tableId,
+            rowId,
+            cellIds,
+            before === undefined ? senderCorrected : corrected,
+          );
+          if (before === undefined) senderHlc = later(senderHlc, hlc);
+          else correctionHlc = later(correctionHlc, hlc);
+          continue;
+        }
         if (verdict.allowed) {
           defaults = verdict.defaults;
+          serverWritten = verdict.auto;
           if (verdict.operation === 'create') roomForRows--;
         } else {
           const { operation: kind, rule, expression, reason } = verdict;
@@ -258,6 +313,7 @@ export const judgeChanges = (
           cells[cellId] = [value, hlc];
           insideHlc = later(insideHlc, hlc);
         }
+        insideHlc = later(insideHlc, stampAutoCells(clock, cells, serverWritten));
         const rowHlc = containerHlc(clock, incomingRowHlc, insideHlc);
         const tableStamp = (acceptedTables[tableId] ??= [
           emptyRecord<RowStamp>(),

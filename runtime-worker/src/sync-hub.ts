@@ -286,10 +286,11 @@ export class SyncHub {
       this.#clock,
       this.#restamped,
     );
-    // A save relays every cell it carries, stamp-only ones included, so the sender of a late edit stored under a
-    // fresh stamp gets that stamp too.
+    // Accepted changes carry the server's `auto` cells under newer stamps; the save relays them (stamp-only
+    // ones included, which a store's transaction would not report) to every socket, the sender's too.
     if (result.accepted) this.#persister.merge(result.accepted);
-    // Re-asserts rows everyone has under a newer stamp: saved, then relayed to every socket by the save.
+    // Re-asserts rows everyone has under a newer stamp (after a refusal, or a change to `auto` fields only):
+    // saved, then relayed to every socket by the save.
     if (result.correction) this.#persister.merge(result.correction);
     if (result.restamps) this.#restamped.remember(result.restamps);
     if (result.rejections.length === 0) return;

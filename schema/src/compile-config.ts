@@ -3,6 +3,7 @@ import type { AppConfig, CellValue, DatastoreConfig, Row, RowRuleKind, TableConf
 import { DEFAULT_INSTANCE_RULES } from './config-types.ts';
 import { compileRule, type CompiledRule, type RuleVerdict } from './rule-compiler.ts';
 import type { RuleContext } from './rule-context.ts';
+import { autoChange, type IncomingCells } from './auto-fields.ts';
 import { missingDefaults, type RowProblem, unknownFieldProblems, validateCells } from './row-validation.ts';
 
 /** A table with its rules compiled. */
@@ -84,17 +85,20 @@ export interface RowJudgement {
   expression: string;
   reason: string;
   problems: RowProblem[];
-  /** The row after the change, defaults filled in (empty on delete). */
+  /** The row after the change, defaults and the server's `auto` values filled in (empty on delete). */
   newRow: Row;
   /** Defaults the server must add to a created row. */
   defaults: Row;
+  /** The `auto` cells the server writes with an accepted change (undefined: the cell is removed). */
+  auto: IncomingCells;
+  /** True when the change touched `auto` fields only: nothing was judged, and nothing is to be written. */
+  autoOnly: boolean;
 }
 
-const hasCells = (row: Row | undefined): row is Row => row !== undefined && Object.keys(row).length > 0;
-
 /**
- * Judges one row's incoming cells (undefined = cell deleted) against the stored row: classifies the change,
- * fills defaults on create, checks the cells against the schema, then runs the table's rule.
+ * Judges one row's incoming cells (undefined = cell deleted) against the stored row: sets `auto` fields aside
+ * (the server writes them), classifies the change ignoring them, fills defaults on create, checks the cells
+ * against the schema, then runs the table's rule, which sees the server's `auto` values in `newRow`.
  */
 export const judgeRowChange = (
   table: CompiledTable,
@@ -102,52 +106,59 @@ export const judgeRowChange = (
   incoming: Record<string, CellValue | undefined>,
   context: Omit<RuleContext, 'row' | 'newRow' | 'changed'>,
 ): RowJudgement => {
+  const auto = autoChange(table.config, before, incoming, context.user.id, context.now);
+  const { operation } = auto;
   const merged: Row = { ...before };
-  for (const [field, value] of Object.entries(incoming)) {
+  for (const [field, value] of Object.entries({ ...auto.incoming, ...auto.cells })) {
     if (value === undefined) delete merged[field];
     else merged[field] = value;
   }
-  const existed = hasCells(before);
-  const exists = hasCells(merged);
-  const operation: RowRuleKind = exists ? (existed ? 'update' : 'create') : 'delete';
   const defaults = operation === 'create' ? missingDefaults(table.config, merged) : {};
   const newRow: Row = operation === 'delete' ? {} : { ...merged, ...defaults };
-  // Unknown fields first: a cell named like a built-in ("__proto__") must never slip through the merge above.
+  const judged = (
+    verdict: Pick<RowJudgement, 'allowed' | 'rule' | 'expression' | 'reason' | 'problems'>,
+  ) => ({
+    operation,
+    ...verdict,
+    newRow,
+    defaults,
+    auto: auto.cells,
+    autoOnly: auto.autoOnly,
+  });
+  // Unknown fields first, among every incoming cell: a cell named like a built-in ("__proto__") must never slip
+  // through the merge above.
   const unknown = unknownFieldProblems(table.config, incoming);
+  if (auto.autoOnly && unknown.length === 0) {
+    return judged({ allowed: true, rule: operation, expression: '', reason: '', problems: [] });
+  }
   const problems =
     unknown.length > 0
       ? unknown
       : operation === 'create'
         ? validateCells(table.config, newRow, true)
         : operation === 'update'
-          ? validateCells(table.config, incoming, false)
+          ? validateCells(table.config, auto.incoming, false)
           : [];
   if (problems.length > 0) {
-    return {
-      operation,
+    return judged({
       allowed: false,
       rule: 'schema',
       expression: '',
       reason: problems.map((problem) => problem.message).join(' '),
       problems,
-      newRow,
-      defaults,
-    };
+    });
   }
   const verdict = table.judge(operation, {
     ...context,
     row: before ?? {},
     newRow,
-    changed: Object.keys(incoming),
+    changed: Object.keys(auto.incoming),
   });
-  return {
-    operation,
+  return judged({
     allowed: verdict.allowed,
     rule: operation,
     expression: verdict.expression,
     reason: verdict.reason,
     problems,
-    newRow,
-    defaults,
-  };
+  });
 };

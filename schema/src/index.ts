@@ -55,6 +55,13 @@ export {
   validateCells,
   validateRow,
 } from './row-validation.ts';
+export {
+  type AutoChange,
+  autoCellsForPut,
+  autoChange,
+  autoKindOf,
+  type IncomingCells,
+} from './auto-fields.ts';
 export { tablesSchemaFor, typescriptFor } from './tinybase-schema.ts';
 export { type ConfigChange, type ConfigDiff, diffConfigs } from './config-diff.ts';
 export { blankConfig, type Template, type TemplateId, templates } from './templates.ts';

@@ -7,6 +7,7 @@ import { instanceFacts, type RuleInstance, type RuleUser, userFromClaims } from 
 import { judgeWrite } from './write-judgement.ts';
 import type { RuleVerdict } from './rule-compiler.ts';
 import { applyDefaults, validateRow } from './row-validation.ts';
+import { autoCellsForPut } from './auto-fields.ts';
 import type { RefusalRule, Scenario, ScenarioStep } from './scenario-types.ts';
 import {
   type ScenarioResult,
@@ -201,10 +202,15 @@ class ScenarioWorld {
     });
     if (!verdict.allowed)
       return { kind: 'refused', rule: verdict.rule as RefusalRule, reason: verdict.reason };
+    // A change to `auto` fields only is not judged: the server writes nothing and the sender gets its cells back.
+    if (verdict.autoOnly) return { kind: 'accepted' };
     if (verdict.operation === 'delete') this.#store(instance, table, row, undefined);
     else {
       const merged: Row = { ...before, ...verdict.defaults };
-      for (const [cell, value] of Object.entries(incoming)) if (value !== undefined) merged[cell] = value;
+      for (const [cell, value] of Object.entries({ ...incoming, ...verdict.auto })) {
+        if (value === undefined) delete merged[cell];
+        else merged[cell] = value;
+      }
       this.#store(instance, table, row, merged);
     }
     return { kind: 'accepted' };
@@ -236,7 +242,11 @@ class ScenarioWorld {
     if (before !== undefined && Object.entries(cells).every(([cell, value]) => before[cell] === value)) {
       return { kind: 'unchanged', reason: `nothing to change: ${table} › ${row} already holds these values` };
     }
-    const merged = applyDefaults(compiled.config, { ...before, ...cells });
+    const merged = applyDefaults(compiled.config, {
+      ...before,
+      ...cells,
+      ...autoCellsForPut(compiled.config, before, { ...before, ...cells }, Date.now()),
+    });
     const problems = validateRow(compiled.config, merged);
     if (problems.length > 0)
       return {

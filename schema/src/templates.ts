@@ -36,11 +36,11 @@ const todo: AppConfig = {
             text: { type: 'string', required: true, maxLength: 500 },
             done: { type: 'boolean', default: false },
             list: { type: 'string', references: 'lists' },
-            author: { type: 'string', required: true },
+            author: { type: 'string', required: true, auto: 'creator' },
           },
           rules: {
-            create: 'newRow.author == user.id',
-            update: "user.id != '' && changed.all(f, f in ['text', 'done', 'list'])",
+            create: "user.id != ''",
+            update: "row.author == user.id || changed.all(f, f == 'done')",
             delete: "row.author == user.id || 'admin' in user.roles",
           },
         },
@@ -52,7 +52,7 @@ const todo: AppConfig = {
       name: 'Anyone signed in ticks a to-do; only its author deletes it',
       datastore: 'board',
       steps: [
-        { as: 'ada', set: ['todos', 't1', { text: 'Buy milk', author: 'ada' }] },
+        { as: 'ada', set: ['todos', 't1', { text: 'Buy milk' }] },
         { as: 'bob', set: ['todos', 't1', { done: true }] },
         { as: 'ada', sees: ['todos', 't1', { text: 'Buy milk', done: true }] },
         { as: 'bob', delete: ['todos', 't1'], expect: { refused: 'delete' } },
@@ -65,9 +65,14 @@ const todo: AppConfig = {
       datastore: 'board',
       people: { root: { roles: ['admin'] } },
       steps: [
-        { as: 'bob', set: ['todos', 't1', { text: 'Forged', author: 'ada' }], expect: { refused: 'create' } },
-        { as: 'ada', set: ['todos', 't1', { text: 'Mine', author: 'ada' }] },
-        { as: 'bob', set: ['todos', 't1', { author: 'bob' }], expect: { refused: 'update' } },
+        // The server writes who created a to-do, whatever the sender puts there.
+        { as: 'bob', set: ['todos', 't1', { text: 'Forged', author: 'ada' }] },
+        {
+          as: 'ada',
+          set: ['todos', 't1', { text: 'Mine now', author: 'ada' }],
+          expect: { refused: 'update' },
+        },
+        { as: 'ada', sees: ['todos', 't1', { text: 'Forged', author: 'bob' }] },
         { as: 'root', delete: ['todos', 't1'] },
       ],
     },
@@ -105,11 +110,11 @@ const chat: AppConfig = {
           fields: {
             channel: { type: 'string', required: true, references: 'channels' },
             text: { type: 'string', required: true, maxLength: 2000 },
-            author: { type: 'string', required: true },
+            author: { type: 'string', required: true, auto: 'creator' },
             sentAt: { type: 'number', required: true },
           },
           rules: {
-            create: 'newRow.author == user.id',
+            create: "user.id != ''",
             update: "row.author == user.id && changed.all(f, f == 'text')",
             delete: "row.author == user.id || 'moderator' in user.roles",
           },
@@ -136,8 +141,9 @@ const chat: AppConfig = {
       steps: [
         {
           as: 'bob',
-          set: ['messages', 'm1', { channel: 'general', text: 'Hello', author: 'bob', sentAt: 1 }],
+          set: ['messages', 'm1', { channel: 'general', text: 'Hello', sentAt: 1 }],
         },
+        { as: 'sam', sees: ['messages', 'm1', { author: 'bob' }] },
         { as: 'bob', set: ['messages', 'm1', { text: 'Hello all' }] },
         { as: 'bob', set: ['messages', 'm1', { sentAt: 2 }], expect: { refused: 'update' } },
         { as: 'sam', set: ['messages', 'm1', { text: 'Hijacked' }], expect: { refused: 'update' } },
@@ -267,6 +273,7 @@ const personalNotes: AppConfig = {
             title: { type: 'string', required: true, maxLength: 200 },
             body: { type: 'string', maxLength: 10000 },
             pinned: { type: 'boolean', default: false },
+            updatedAt: { type: 'number', auto: 'updatedAt' },
           },
           rules: {
             create: 'user.id == instance.owner',
@@ -283,7 +290,7 @@ const personalNotes: AppConfig = {
       datastore: 'notes',
       steps: [
         { as: 'ada', set: ['notes', 'n1', { title: 'Shopping', body: 'Milk' }] },
-        { as: 'ada', sees: ['notes', 'n1', { title: 'Shopping', pinned: false }] },
+        { as: 'ada', sees: ['notes', 'n1', { title: 'Shopping', pinned: false, updatedAt: 0 }] },
         { as: 'bob', sees: ['notes', 'n1', null] },
         { as: 'bob', set: ['notes', 'n1', { title: 'Bob’s own' }] },
         { as: 'ada', sees: ['notes', 'n1', { title: 'Shopping' }] },

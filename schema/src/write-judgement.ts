@@ -1,5 +1,6 @@
 // The whole judgement of a client's write: sync mode, server-only and unknown tables, values,
 // the instance's size ceiling, then schema and rule. Pure, so the runtime and the preview judge alike.
+import { autoChange } from './auto-fields.ts';
 import { judgeRowChange, type CompiledDatastore } from './compile-config.ts';
 import type { CellValue, Row, RowRuleKind } from './config-types.ts';
 import { ownEntry } from './own-key.ts';
@@ -15,9 +16,19 @@ export interface WriteContext {
   roomForNewRows: boolean;
 }
 
-/** The verdict on one row's incoming cells: what the change is, and either the defaults to add or why not. */
+/**
+ * The verdict on one row's incoming cells: what the change is, and either what the server adds (defaults, and the
+ * `auto` cells it writes, undefined where it removes one) or why not. `autoOnly`: the change touched `auto` fields
+ * only, so it was not judged; the sender is to get the stored cells back, and nothing is written.
+ */
 export type WriteVerdict =
-  | { operation: RowRuleKind; allowed: true; defaults: Row }
+  | {
+      operation: RowRuleKind;
+      allowed: true;
+      defaults: Row;
+      auto: Record<string, CellValue | undefined>;
+      autoOnly: boolean;
+    }
   | { operation: RowRuleKind; allowed: false; rule: RejectionRule; expression: string; reason: string };
 
 /** Create when the row did not exist and does after, delete when no cell is left, update otherwise. */
@@ -47,7 +58,8 @@ const refuse = (
 /**
  * Judges a client's change to one row of a datastore: unknown and server-only tables first, then the sync mode
  * (`serverToClient` makes every client read-only, whatever the rules say), then schema and rule, and last the
- * size ceiling for creates the rule allowed.
+ * size ceiling for creates the rule allowed. `auto` fields are set aside: the change is classified and judged
+ * without them (`changed` never lists them), and one touching only them is not judged at all.
  */
 export const judgeWrite = (
   datastore: CompiledDatastore,
@@ -56,11 +68,15 @@ export const judgeWrite = (
   incoming: Record<string, CellValue | undefined>,
   context: WriteContext,
 ): WriteVerdict => {
-  const operation = writeOperation(before, incoming);
   const table = ownEntry(datastore.tables, tableId);
   if (table === undefined) {
-    return refuse(operation, 'unknownTable', `There is no table "${tableId}" in this datastore.`);
+    return refuse(
+      writeOperation(before, incoming),
+      'unknownTable',
+      `There is no table "${tableId}" in this datastore.`,
+    );
   }
+  const { operation } = autoChange(table.config, before, incoming, context.user.id, context.now);
   if (table.serverOnly) {
     return refuse(
       operation,
@@ -79,14 +95,20 @@ export const judgeWrite = (
   if (!judgement.allowed) {
     return refuse(judgement.operation, judgement.rule, judgement.reason, judgement.expression);
   }
-  if (judgement.operation === 'create' && !context.roomForNewRows) {
+  if (judgement.operation === 'create' && !judgement.autoOnly && !context.roomForNewRows) {
     return refuse(
       'create',
       'limit',
       'This instance is full: it holds as many rows as it can, so no new rows can be added. Delete rows to make room.',
     );
   }
-  return { operation: judgement.operation, allowed: true, defaults: judgement.defaults };
+  return {
+    operation: judgement.operation,
+    allowed: true,
+    defaults: judgement.defaults,
+    auto: judgement.auto,
+    autoOnly: judgement.autoOnly,
+  };
 };
 
 /** Values (the key-value part of a TinyBase store) are not part of a datastore: every client write is refused. */

@@ -52,9 +52,16 @@ describe('templates', () => {
     expect(judgeRowChange(todos, stored, { done: true }, { user: user('bob'), instance, now }).allowed).toBe(
       true,
     );
+    // Only its author edits the text; "author" is written by the server, so changing it is not a change at all.
     expect(
-      judgeRowChange(todos, stored, { author: 'bob' }, { user: user('bob'), instance, now }).allowed,
+      judgeRowChange(todos, stored, { text: 'Sell milk' }, { user: user('bob'), instance, now }).allowed,
     ).toBe(false);
+    expect(
+      judgeRowChange(todos, stored, { author: 'bob' }, { user: user('bob'), instance, now }),
+    ).toMatchObject({ allowed: true, autoOnly: true });
+    expect(
+      judgeRowChange(todos, undefined, { text: 'New' }, { user: user('bob'), instance, now }),
+    ).toMatchObject({ allowed: true, newRow: { text: 'New', author: 'bob', done: false } });
     const gone = { text: undefined, author: undefined, done: undefined };
     expect(judgeRowChange(todos, stored, gone, { user: user('bob'), instance, now }).allowed).toBe(false);
     expect(judgeRowChange(todos, stored, gone, { user: user('cy', ['admin']), instance, now }).allowed).toBe(

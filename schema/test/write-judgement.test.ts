@@ -33,6 +33,8 @@ describe('judgeWrite', () => {
       operation: 'create',
       allowed: true,
       defaults: { votes: 0 },
+      auto: {},
+      autoOnly: false,
     });
   });
 

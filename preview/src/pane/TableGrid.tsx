@@ -228,7 +228,7 @@ const NewRowForm = ({
     Object.fromEntries(
       Object.entries(table.fields).map(([id, field]) => [
         id,
-        prefilled.has(id) || field.auto === 'creator'
+        prefilled.has(id) && field.auto === undefined
           ? userId
           : isTimeField(id, field)
             ? toLocalInput(Date.now())
@@ -247,11 +247,8 @@ const NewRowForm = ({
         else if (text === 'false' && field.default !== undefined) cells[id] = false;
         continue;
       }
-      // Server-written values are sent as this person's best guess; the server replaces them with its own.
-      if (field.auto === 'createdAt' || field.auto === 'updatedAt') {
-        cells[id] = Date.now();
-        continue;
-      }
+      // Server-written values are never sent: the server fills them in, and the grid shows its values.
+      if (field.auto !== undefined) continue;
       const parsed = parseInput(field, isTimeField(id, field) ? fromLocalInput(text) : text);
       if (parsed !== undefined && !(parsed === '' && !field.required)) cells[id] = parsed;
     }

@@ -69,6 +69,54 @@ describe('live scenarios', () => {
     expect(results[0]?.steps[3]?.outcome).toEqual({ kind: 'accepted' });
   });
 
+  test('server-written fields: a forged creator, a change to them alone and a server PUT agree in both runners', async () => {
+    const config: AppConfig = {
+      format: 1,
+      datastores: {
+        board: {
+          instances: 'single',
+          sync: 'twoWay',
+          tables: {
+            notes: {
+              fields: {
+                text: { type: 'string', required: true },
+                author: { type: 'string', required: true, auto: 'creator' },
+                createdAt: { type: 'number', auto: 'createdAt' },
+                updatedAt: { type: 'number', auto: 'updatedAt' },
+              },
+              rules: {
+                create: "user.id != ''",
+                update: 'row.author == user.id',
+                delete: 'row.author == user.id',
+              },
+            },
+          },
+        },
+      },
+      tests: [
+        {
+          name: 'The server writes who and when',
+          datastore: 'board',
+          steps: [
+            { as: 'bob', set: ['notes', 'n1', { text: 'Mine', author: 'ada', createdAt: 1 }] },
+            { as: 'ada', sees: ['notes', 'n1', { author: 'bob', createdAt: 0, updatedAt: 0 }] },
+            { as: 'ada', set: ['notes', 'n1', { author: 'ada' }] },
+            { as: 'ada', sees: ['notes', 'n1', { author: 'bob' }] },
+            { as: 'ada', set: ['notes', 'n1', { text: 'Ours' }], expect: { refused: 'update' } },
+            { server: true, set: ['notes', 'n2', { text: 'From the back end' }] },
+            { as: 'ada', sees: ['notes', 'n2', { author: '', createdAt: 0 }] },
+            { as: 'bob', delete: ['notes', 'n1'] },
+            { as: 'ada', sees: ['notes', 'n1', null] },
+          ],
+        },
+      ],
+    };
+    const inProcess = runTests(config).scenarios;
+    const results = await live(config);
+    expect(verdicts(results)).toEqual(verdicts(inProcess));
+    expect(results.every((result) => result.passed)).toBe(true);
+  });
+
   test('nothing to change fails in both runners, and stale data never leaks between scenarios', async () => {
     const config: AppConfig = {
       format: 1,
