@@ -1,6 +1,8 @@
 // Recording a test in the designer's preview, in Chromium against a real runtime: a person's accepted change, another
 // person's refused one and a check of what they see become a scenario that passes in the Tests panel, then fails at
 // its refused step once the rule is loosened; run live against a scratch app, it gives the same verdicts.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { AppConfig } from '@datastore-designer/schema';
@@ -15,6 +17,7 @@ import {
 import { addRow, rowIdsWith, typeInto, userColumn } from '../preview/preview-page.ts';
 
 const app = `record-${process.pid}`;
+const docs = resolve(fileURLToPath(new URL('../../../docs', import.meta.url)));
 
 const boardConfig: AppConfig = {
   format: 1,
@@ -126,6 +129,9 @@ describe('recording a test in the preview', () => {
     await check('bob').selectOption({ label: 'What Bob sees' });
     await expect.poll(recordedSteps).toContain(`bob sees notes › ${row} with text "Hi", author "alice"`);
 
+    if (process.env.SCREENSHOTS) {
+      await page.getByTestId('record-bar').screenshot({ path: resolve(docs, 'preview-recording.png') });
+    }
     await page.getByRole('button', { name: 'Stop recording' }).click();
     await page.keyboard.type('Bob cannot change Alice’s note');
     await page.keyboard.press('Enter');
@@ -177,6 +183,10 @@ describe('recording a test in the preview', () => {
       .poll(() => live.textContent(), slowly)
       .toBe('Live: 0 passed, 1 failed — the same verdicts as in the designer.');
     expect(scratchApps).toHaveLength(1);
+    // SCREENSHOTS=1 refreshes the README's picture of the panel.
+    if (process.env.SCREENSHOTS) {
+      await page.getByTestId('tests').screenshot({ path: resolve(docs, 'tests-panel.png') });
+    }
     const apps = await appIds();
     expect(apps).toContain(`${app}-preview`);
     expect(apps.filter((id) => id.startsWith('scratch-'))).toEqual([]);
