@@ -9,6 +9,7 @@ import { launchChromium } from '../browser/support/designer-browser.ts';
 import { compileRule, runTests, type AppConfig, type Scenario, templates } from '@datastore-designer/schema';
 import { startRuntime, type Runtime } from '../support/runtime.ts';
 import { profileWrite } from './profile-write.ts';
+import { scenariosInBrowserRow } from './scenarios-in-browser.ts';
 
 const APP = 'bench';
 const CLIENT_COUNTS = [2, 20, 100];
@@ -621,6 +622,7 @@ const main = async () => {
     '',
     `< 100 ms ${verdict(scenariosMs < 100)}`,
   ]);
+  rows.push(await scenariosInBrowserRow(scenarioBenchConfig()));
   const header = ['measure', 'enforced runtime', 'bare TinyBase', 'ratio', 'target'];
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),

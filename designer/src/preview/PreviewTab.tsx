@@ -3,6 +3,7 @@ import { lazy, Suspense, useMemo } from 'react';
 import { validateConfig } from '@datastore-designer/schema';
 import { useDesigner } from '../model/useDesigner.ts';
 import { loadConnection } from '../model/runtime-client.ts';
+import { appendScenario } from '../tests/test-edits.ts';
 
 // The pane brings TinyBase and its sync client: loaded only when someone opens the tab.
 const PreviewPane = lazy(() =>
@@ -14,6 +15,7 @@ export const PreviewTab = () => {
   const config = useDesigner((s) => s.config);
   const setView = useDesigner((s) => s.setView);
   const app = useDesigner((s) => s.app);
+  const change = useDesigner((s) => s.change);
   const result = useMemo(() => validateConfig(config), [config]);
   const runtime = useMemo(loadConnection, []);
 
@@ -34,7 +36,12 @@ export const PreviewTab = () => {
   return (
     <div className="preview-tab">
       <Suspense fallback={<div className="loading">Opening the preview…</div>}>
-        <PreviewPane config={result.config} app={app} runtime={runtime} />
+        <PreviewPane
+          config={result.config}
+          app={app}
+          runtime={runtime}
+          onRecordScenario={(scenario) => change((draft) => appendScenario(draft, scenario))}
+        />
       </Suspense>
     </div>
   );

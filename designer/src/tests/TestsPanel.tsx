@@ -11,6 +11,8 @@ import {
 } from '@datastore-designer/schema';
 import { useDesigner } from '../model/useDesigner.ts';
 import { useTestRun } from './useTestRun.ts';
+import { draftText, type LiveRunState, useLiveRun } from './useLiveRun.ts';
+import { type LiveDifference, liveDifferences } from './live-differences.ts';
 import { deleteScenario, deleteStep, flipExpectation, moveStep, renameScenario } from './test-edits.ts';
 import './tests-panel.css';
 
@@ -28,7 +30,9 @@ const StepLine = ({
   count,
   scenario,
   datastore,
+  live,
 }: {
+  live: LiveDifference | undefined;
   step: ScenarioStep;
   result: StepResult | undefined;
   index: number;
@@ -60,7 +64,7 @@ const StepLine = ({
       : `${RULE_WORDS[decidedBy]}${ROW_RULES.has(decidedBy) && table ? ` in ${table}` : ''}`;
   return (
     <li
-      className={`test-step ${result === undefined ? '' : result.passed ? 'pass' : 'fail'}`}
+      className={`test-step ${result === undefined ? '' : result.passed ? 'pass' : 'fail'}${live ? ' live-differs' : ''}`}
       data-step={number}
     >
       <span className="test-step-number" aria-hidden>
@@ -71,6 +75,12 @@ const StepLine = ({
         {result && !result.passed && (
           <p className="test-step-instead">
             <strong>What happened instead:</strong> {result.message}
+          </p>
+        )}
+        {live && (
+          <p className="test-step-live">
+            <strong>Live, this step {live.livePassed ? 'passed' : 'failed'}</strong>
+            {live.livePassed ? ' (it fails in the designer).' : `: ${live.message}`}
           </p>
         )}
         {decidedBy && (
@@ -129,14 +139,22 @@ const StepLine = ({
   );
 };
 
-const ScenarioItem = ({ index, result }: { index: number; result: ScenarioResult | undefined }) => {
+const ScenarioItem = ({
+  index,
+  result,
+  live,
+}: {
+  index: number;
+  result: ScenarioResult | undefined;
+  live: LiveDifference[];
+}) => {
   const scenario = useDesigner((s) => s.config.tests?.[index]);
   const change = useDesigner((s) => s.change);
   const [toggled, setToggled] = useState<boolean>();
   const [renaming, setRenaming] = useState<string>();
   if (!scenario) return null;
   // A red scenario opens by itself, at its failing step; the person's own choice wins once made.
-  const open = toggled ?? (result !== undefined && !result.passed);
+  const open = toggled ?? ((result !== undefined && !result.passed) || live.length > 0);
   const state = result === undefined ? 'unknown' : result.passed ? 'pass' : 'fail';
   return (
     <li className={`test-scenario ${state}`} data-testid="scenario">
@@ -154,6 +172,11 @@ const ScenarioItem = ({ index, result }: { index: number; result: ScenarioResult
             <span className="test-scenario-name">{scenario.name}</span>
             {result && !result.passed && (
               <span className="test-failed-at">fails at step {result.failedStep}</span>
+            )}
+            {live.length > 0 && (
+              <span className="test-live-differs">
+                live differs at step {live.map((difference) => difference.step).join(', ')}
+              </span>
             )}
           </button>
         ) : (
@@ -197,6 +220,7 @@ const ScenarioItem = ({ index, result }: { index: number; result: ScenarioResult
               count={scenario.steps.length}
               scenario={index}
               datastore={scenario.datastore}
+              live={live.find((difference) => difference.step === stepIndex + 1)}
             />
           ))}
         </ol>
@@ -205,15 +229,43 @@ const ScenarioItem = ({ index, result }: { index: number; result: ScenarioResult
   );
 };
 
+/** What the last live run said, in one line: how far it is, or whether it agrees with the in-process run. */
+const liveWords = (state: LiveRunState, differences: LiveDifference[], current: boolean): string => {
+  switch (state.kind) {
+    case 'idle':
+      return '';
+    case 'running':
+      return `Running live: ${state.done} of ${state.total} scenarios…`;
+    case 'failed':
+      return state.message;
+    case 'finished': {
+      const passed = state.results.filter((result) => result.passed).length;
+      const counts = `Live: ${passed} passed, ${state.results.length - passed} failed${state.stopped ? ' (stopped)' : ''}`;
+      if (!current) return `${counts}, on an earlier draft: run live again.`;
+      return differences.length === 0
+        ? `${counts} — the same verdicts as in the designer.`
+        : `${counts} — ${differences.length === 1 ? '1 step gives' : `${differences.length} steps give`} another verdict live than in the designer.`;
+    }
+  }
+};
+
 /** Lists the draft's scenarios with their verdicts and the rules' coverage, under the canvas beside Problems. */
 export const TestsPanel = () => {
   const testRun = useTestRun();
-  const count = useDesigner((s) => s.config.tests?.length ?? 0);
+  const config = useDesigner((s) => s.config);
+  const count = config.tests?.length ?? 0;
+  const live = useLiveRun();
   // The panel opens by itself while a test fails, and otherwise stays one line high so the canvas keeps its room;
   // the person's own choice wins once made.
   const [toggled, setToggled] = useState<boolean>();
   const run = testRun.kind === 'ran' ? testRun.run : undefined;
-  const open = toggled ?? (run !== undefined && run.failed > 0);
+  const liveCurrent = live.state.kind === 'finished' && live.state.configText === draftText(config);
+  const differences =
+    run && live.state.kind === 'finished' && liveCurrent
+      ? liveDifferences(run.scenarios, live.state.results)
+      : [];
+  const liveLine = liveWords(live.state, differences, liveCurrent);
+  const open = toggled ?? (run !== undefined && (run.failed > 0 || differences.length > 0));
   const setOpen = (next: boolean) => setToggled(next);
   const gaps = run ? run.coverage.map(coverageGap).filter((gap) => gap !== '') : [];
   return (
@@ -232,13 +284,44 @@ export const TestsPanel = () => {
         ) : (
           <span className="muted">Fix the problems to run the tests</span>
         )}
+        {run && count > 0 && (
+          <span className="tests-live">
+            {live.state.kind === 'running' ? (
+              <button type="button" className="ghost" onClick={live.stop}>
+                Stop
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="ghost"
+                title="Run every scenario with real clients against a scratch app on the runtime, deleted afterwards"
+                onClick={() => live.start(config)}
+              >
+                Run live
+              </button>
+            )}
+            {liveLine !== '' && (
+              <span
+                className={`muted${differences.length > 0 || live.state.kind === 'failed' ? ' bad' : ''}`}
+                data-testid="live-summary"
+              >
+                {liveLine}
+              </span>
+            )}
+          </span>
+        )}
       </header>
       {open && (
         <div className="tests-body">
           {count > 0 && (
             <ul className="test-scenarios">
               {Array.from({ length: count }, (_, index) => (
-                <ScenarioItem key={index} index={index} result={run?.scenarios[index]} />
+                <ScenarioItem
+                  key={index}
+                  index={index}
+                  result={run?.scenarios[index]}
+                  live={differences.filter((difference) => difference.scenario === index)}
+                />
               ))}
             </ul>
           )}

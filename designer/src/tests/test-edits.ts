@@ -1,5 +1,5 @@
 // Edits of a config's scenarios the Tests panel makes: rename, reorder and delete steps, flip an expectation.
-import type { AppConfig, ScenarioStep } from '@datastore-designer/schema';
+import type { AppConfig, Scenario, ScenarioStep } from '@datastore-designer/schema';
 
 const stepsOf = (config: AppConfig, scenario: number): ScenarioStep[] | undefined =>
   config.tests?.[scenario]?.steps;
@@ -8,6 +8,14 @@ const stepsOf = (config: AppConfig, scenario: number): ScenarioStep[] | undefine
 export const renameScenario = (config: AppConfig, scenario: number, name: string): void => {
   const target = config.tests?.[scenario];
   if (target && name.trim() !== '') target.name = name.trim();
+};
+
+/** Adds a scenario (one recorded in the preview) after the others, its name made unique with a number. */
+export const appendScenario = (config: AppConfig, scenario: Scenario): void => {
+  const names = new Set((config.tests ?? []).map((other) => other.name));
+  let name = scenario.name;
+  for (let n = 2; names.has(name); n++) name = `${scenario.name} (${n})`;
+  config.tests = [...(config.tests ?? []), { ...structuredClone(scenario), name }];
 };
 
 /** Removes a scenario. */

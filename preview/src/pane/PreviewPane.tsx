@@ -1,10 +1,12 @@
 // The multi-user preview: the draft deployed to `<app>-preview`, 2–6 simulated people side by side, each a real client.
-import type { AppConfig } from '@datastore-designer/schema';
+import type { AppConfig, Scenario } from '@datastore-designer/schema';
 import { useMemo, useState, useSyncExternalStore } from 'react';
 import { LatencyTracker, type ChangeLatency } from './latency-tracker.ts';
 import { MultiInstanceBar, type PreviewSpace } from './MultiInstanceBar.tsx';
 import { PANE_STYLES } from './pane-styles.ts';
 import { ProgrammerHelp } from './ProgrammerHelp.tsx';
+import { RecordBar } from './RecordBar.tsx';
+import { ScenarioRecorder } from './scenario-recorder.ts';
 import {
   createInstance,
   inviteMember,
@@ -27,6 +29,7 @@ import {
 } from './simulated-users.ts';
 import { UserEditor } from './UserEditor.tsx';
 import { UserPanel } from './UserPanel.tsx';
+import { useColumnRecording } from './useColumnRecording.ts';
 import { usePreviewDeploy } from './usePreviewDeploy.ts';
 import { useUserConnection } from './useUserConnection.ts';
 
@@ -35,6 +38,8 @@ export interface PreviewPaneProps {
   config: AppConfig;
   app: string;
   runtime: PreviewRuntime;
+  /** Saves a test recorded in the preview into the draft; without it the pane offers no recording. */
+  onRecordScenario?: (scenario: Scenario) => void;
 }
 
 /** The space a person has open, and how many times they asked to open one (each ask connects anew). */
@@ -61,6 +66,10 @@ interface ColumnProps {
   onChange: (user: SimulatedUser) => void;
   onRemove: () => void;
   canRemove: boolean;
+  recorder: ScenarioRecorder;
+  recording: boolean;
+  /** The people whose copy of this person's instance can be checked while recording. */
+  peopleHere: SimulatedUser[];
 }
 
 /** One person's column: their real client plus, for multi datastores, their space controls. */
@@ -84,6 +93,24 @@ const UserColumn = (props: ColumnProps) => {
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState('');
+  const recording = useColumnRecording({
+    recorder: props.recorder,
+    recording: props.recording,
+    user,
+    peopleHere: props.peopleHere,
+    connection: state.connection,
+    runtime,
+    app: previewApp,
+    datastore,
+    kind,
+    instance,
+    autoFields: (table) =>
+      new Set(
+        Object.entries(config.datastores[datastore]?.tables[table]?.fields ?? {})
+          .filter(([, field]) => field.auto !== undefined)
+          .map(([id]) => id),
+      ),
+  });
 
   const act = async (action: (token: string) => Promise<string>) => {
     setBusy(true);
@@ -108,9 +135,14 @@ const UserColumn = (props: ColumnProps) => {
         message={message}
         onCreate={() =>
           void act(async (token) => {
-            const id = await createInstance(runtime, previewApp, datastore, token);
             const base = config.datastores[datastore]?.title ?? 'Space';
             const name = `${base} ${spaces.length + 1}`;
+            const id = await recording.follow(
+              createInstance(runtime, previewApp, datastore, token),
+              'createInstance',
+              (outcome) => props.recorder.recordCreateInstance(user, name, outcome),
+            );
+            props.recorder.nameSpace(id, name);
             props.onSpaces((list) => [...list, { id, owner: user.key, name }]);
             props.onOpenSpace(user.key, id);
             return `Created ${name}. Invite someone, or give them its id.`;
@@ -118,7 +150,11 @@ const UserColumn = (props: ColumnProps) => {
         }
         onInvite={(spaceId, invitee) =>
           void act(async (token) => {
-            await inviteMember(runtime, previewApp, datastore, spaceId, invitee.sub, token);
+            await recording.follow(
+              inviteMember(runtime, previewApp, datastore, spaceId, invitee.sub, token),
+              'members',
+              (outcome) => props.recorder.recordInvite(user, spaceId, invitee, outcome),
+            );
             return `Invited ${invitee.name}: they can now open ${spaces.find((space) => space.id === spaceId)?.name ?? spaceId}.`;
           })
         }
@@ -128,7 +164,11 @@ const UserColumn = (props: ColumnProps) => {
         }}
         onJoin={(spaceId) =>
           void act(async (token) => {
-            await joinInstance(runtime, previewApp, datastore, spaceId, token);
+            await recording.follow(
+              joinInstance(runtime, previewApp, datastore, spaceId, token),
+              'join',
+              (outcome) => props.recorder.recordJoin(user, spaceId, outcome),
+            );
             props.onOpenSpace(user.key, spaceId);
             return `Joined ${spaces.find((space) => space.id === spaceId)?.name ?? spaceId}.`;
           })
@@ -162,14 +202,26 @@ const UserColumn = (props: ColumnProps) => {
           config.datastores[datastore]?.sync === 'serverToClient' && instance !== undefined
             ? (write) => {
                 const id = kind === 'perUser' ? user.sub : kind === 'perTenant' ? user.tenant : instance;
-                putServerRow(runtime, previewApp, datastore, id, write.table, write.row, write.cells).catch(
-                  (error: unknown) => setMessage(error instanceof Error ? error.message : String(error)),
+                const call = putServerRow(
+                  runtime,
+                  previewApp,
+                  datastore,
+                  id,
+                  write.table,
+                  write.row,
+                  write.cells,
+                );
+                recording.recordServerWrite(write, call);
+                call.catch((error: unknown) =>
+                  setMessage(error instanceof Error ? error.message : String(error)),
                 );
               }
             : undefined
         }
+        onRecordWrite={recording.onRecordWrite}
+        check={recording.check}
         canRemove={props.canRemove}
-        onEdit={() => setEditing(true)}
+        onEdit={props.recording ? undefined : () => setEditing(true)}
         onRemove={props.onRemove}
       />
     </div>
@@ -177,7 +229,7 @@ const UserColumn = (props: ColumnProps) => {
 };
 
 /** The preview pane the designer mounts in its Preview tab. */
-export const PreviewPane = ({ config, app, runtime }: PreviewPaneProps) => {
+export const PreviewPane = ({ config, app, runtime, onRecordScenario }: PreviewPaneProps) => {
   const previewApp = previewAppId(app);
   const { deploy, resetData } = usePreviewDeploy(runtime, previewApp, config);
   const datastoreIds = Object.keys(config.datastores);
@@ -189,6 +241,8 @@ export const PreviewPane = ({ config, app, runtime }: PreviewPaneProps) => {
   const latencies = useSyncExternalStore(tracker.subscribe, tracker.getSnapshot);
   const [spaces, setSpaces] = useState<PreviewSpace[]>([]);
   const [openSpaces, setOpenSpaces] = useState<Record<string, OpenSpace>>({});
+  const recorder = useMemo(() => new ScenarioRecorder(), []);
+  const { recording } = useSyncExternalStore(recorder.subscribe, recorder.getSnapshot);
   const ready = deploy.version !== undefined;
   const datastoreConfig = config.datastores[datastore];
   const serverOnly = Object.entries(datastoreConfig?.tables ?? {})
@@ -211,7 +265,11 @@ export const PreviewPane = ({ config, app, runtime }: PreviewPaneProps) => {
         {datastoreIds.length > 1 ? (
           <label>
             Datastore{' '}
-            <select value={datastore} onChange={(event) => setChosenDatastore(event.target.value)}>
+            <select
+              value={datastore}
+              disabled={recording}
+              onChange={(event) => setChosenDatastore(event.target.value)}
+            >
               {datastoreIds.map((id) => (
                 <option key={id} value={id}>
                   {config.datastores[id]?.title ?? id}
@@ -246,6 +304,18 @@ export const PreviewPane = ({ config, app, runtime }: PreviewPaneProps) => {
           Add
         </button>
       </div>
+      {onRecordScenario && datastoreConfig ? (
+        <RecordBar
+          recorder={recorder}
+          datastore={datastore}
+          ready={ready}
+          onStart={async () => {
+            await reset();
+            recorder.start(datastore, datastoreConfig.tables, datastoreConfig.instances === 'multi');
+          }}
+          onSave={onRecordScenario}
+        />
+      ) : null}
       {deploy.problems.length > 0 ? (
         <ul className="dd-problems">
           {deploy.problems.map((problem, index) => (
@@ -297,6 +367,13 @@ export const PreviewPane = ({ config, app, runtime }: PreviewPaneProps) => {
                 }
                 onRemove={() => setUsers((list) => list.filter((other) => other.key !== user.key))}
                 canRemove={users.length > MIN_USERS}
+                recorder={recorder}
+                recording={recording}
+                peopleHere={
+                  datastoreConfig.instances === 'multi'
+                    ? users.filter((other) => openSpaces[other.key]?.id === openSpaces[user.key]?.id)
+                    : users
+                }
               />
             ))
           : null}

@@ -3,6 +3,7 @@ import type { CellValue, FieldConfig, TableConfig } from '@datastore-designer/sc
 import { useState, type KeyboardEvent } from 'react';
 import type { MergeableStore } from 'tinybase';
 import { useCell, useRowIds, useTable } from 'tinybase/ui-react';
+import { CheckRowSelect, type RowCheck } from './CheckRowSelect.tsx';
 
 /** A write the user makes from the grid: cells to set (undefined deletes a cell), or a whole row to delete. */
 export type GridWrite =
@@ -23,6 +24,8 @@ interface TableGridProps {
   onWrite: (write: GridWrite) => void;
   /** For read-only datastores: adds a row through the server data API, as the app's back end would. */
   onServerWrite?: (write: GridWrite) => void;
+  /** While a test is recorded: checks what someone sees of a row. */
+  check?: RowCheck;
 }
 
 const parseInput = (field: FieldConfig, text: string): CellValue | undefined => {
@@ -319,6 +322,7 @@ export const TableGrid = ({
   flashingRows,
   onWrite,
   onServerWrite,
+  check,
 }: TableGridProps) => {
   const rowIds = useRowIds(tableId, store);
   const fieldIds = Object.keys(table.fields);
@@ -383,6 +387,7 @@ export const TableGrid = ({
                     ✕
                   </button>
                 )}
+                {check ? <CheckRowSelect check={check} table={tableId} row={rowId} /> : null}
               </td>
             </tr>
           ))}

@@ -2,6 +2,7 @@
 import { describeRule, type AppConfig } from '@datastore-designer/schema';
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Rejection } from '../rejection-notice.ts';
+import type { RowCheck } from './CheckRowSelect.tsx';
 import type { ChangeLatency, LatencyTracker } from './latency-tracker.ts';
 import { TableGrid, type GridWrite } from './TableGrid.tsx';
 import type { SimulatedUser } from './simulated-users.ts';
@@ -19,8 +20,13 @@ interface UserPanelProps {
   instanceBar?: ReactNode;
   /** Adds a row through the server data API (offered on read-only datastores). */
   onServerWrite?: (write: GridWrite) => void;
+  /** Told of each change just before it is made, while a test is recorded. */
+  onRecordWrite?: (write: GridWrite) => void;
+  /** While a test is recorded: checks what someone sees of a row. */
+  check?: RowCheck;
   canRemove: boolean;
-  onEdit: () => void;
+  /** Opens the person's editor; absent while recording, when who they are must stay put. */
+  onEdit?: () => void;
   onRemove: () => void;
 }
 
@@ -124,6 +130,8 @@ export const UserPanel = ({
   latency,
   instanceBar,
   onServerWrite,
+  onRecordWrite,
+  check,
   canRemove,
   onEdit,
   onRemove,
@@ -159,6 +167,7 @@ export const UserPanel = ({
     const store = connection?.untypedStore;
     if (!store) return;
     tracker.noteWrite(user.key, change.table, change.row, change.cells);
+    onRecordWrite?.(change);
     if (change.kind === 'delete') {
       store.delRow(change.table, change.row);
       return;
@@ -186,9 +195,11 @@ export const UserPanel = ({
           </span>
         </div>
         <div className="dd-user-actions">
-          <button type="button" className="dd-secondary" onClick={onEdit}>
-            Edit person
-          </button>
+          {onEdit ? (
+            <button type="button" className="dd-secondary" onClick={onEdit}>
+              Edit person
+            </button>
+          ) : null}
           {canRemove ? (
             <button
               type="button"
@@ -240,6 +251,7 @@ export const UserPanel = ({
               flashingRows={flashing}
               onWrite={write}
               onServerWrite={onServerWrite}
+              check={check}
             />
           ))
         : null}
