@@ -1,5 +1,5 @@
-// The instances of each deployed datastore: ids, owners, members, size, connections, and deleting one.
-import { useCallback, useEffect, useState } from 'react';
+// The instances of each deployed datastore: ids, owners, members, size, connections, backups, and deleting one.
+import { Fragment, useCallback, useEffect, useState } from 'react';
 import type { AppConfig } from '@datastore-designer/schema';
 import {
   deleteInstance,
@@ -9,6 +9,9 @@ import {
   type InstanceStats,
   type RuntimeConnection,
 } from '../model/runtime-client.ts';
+import { byteSize } from './byte-size.ts';
+import { InstanceBackups } from './InstanceBackups.tsx';
+import './instances.css';
 
 const KIND_WORDS = {
   single: 'one shared',
@@ -17,13 +20,8 @@ const KIND_WORDS = {
   multi: 'made on demand',
 } as const;
 
-/** Formats a byte count for people. */
-const size = (bytes: number): string =>
-  bytes < 1024
-    ? `${bytes} B`
-    : bytes < 1048576
-      ? `${(bytes / 1024).toFixed(1)} KB`
-      : `${(bytes / 1048576).toFixed(1)} MB`;
+/** An instance's rows, every table counted. */
+const totalRows = (stats: InstanceStats): number => Object.values(stats.rows).reduce((a, b) => a + b, 0);
 
 /** Instances of the live config's datastores. */
 export const InstancesView = ({
@@ -40,12 +38,15 @@ export const InstancesView = ({
   const [instances, setInstances] = useState<InstanceInfo[]>();
   const [stats, setStats] = useState<Record<string, InstanceStats>>({});
   const [error, setError] = useState<string>();
+  const [opened, setOpened] = useState<string>();
 
   const load = useCallback(async () => {
     try {
       const list = await fetchInstances(connection, app, ds);
       setError(undefined);
       setInstances(list);
+      // One instance (a shared datastore's `main`): its backups are what the person came for.
+      if (list.length === 1) setOpened((o) => o ?? list[0]?.id);
       const entries = await Promise.all(
         list.slice(0, 50).map(async (i) => [i.id, await fetchStats(connection, app, ds, i.id)] as const),
       );
@@ -55,6 +56,21 @@ export const InstancesView = ({
       setError((e as Error).message);
     }
   }, [connection, app, ds]);
+
+  /** Reads one instance's stats again and returns its rows, every table counted. */
+  const readRows = useCallback(
+    async (id: string): Promise<number | undefined> => {
+      try {
+        const s = await fetchStats(connection, app, ds, id);
+        setStats((all) => ({ ...all, [id]: s }));
+        return totalRows(s);
+      } catch (e) {
+        setError((e as Error).message);
+        return undefined;
+      }
+    },
+    [connection, app, ds],
+  );
 
   useEffect(() => {
     if (ds) void load();
@@ -101,35 +117,61 @@ export const InstancesView = ({
             <tbody>
               {instances.map((i) => {
                 const s = stats[i.id];
+                const rows = s ? totalRows(s) : undefined;
                 return (
-                  <tr key={i.id}>
-                    <td className="instance-id" title={i.id}>
-                      <code>{i.id}</code>
-                    </td>
-                    <td>{i.owner || '—'}</td>
-                    <td>{i.members.length ? i.members.join(', ') : '—'}</td>
-                    <td>{s ? Object.values(s.rows).reduce((a, b) => a + b, 0) : '…'}</td>
-                    <td>{s ? size(s.bytes) : '…'}</td>
-                    <td>{s ? s.connections : '…'}</td>
-                    <td>
-                      <button
-                        type="button"
-                        className="ghost danger"
-                        onClick={async () => {
-                          if (!confirm(`Delete instance "${i.id}" and all its data? This cannot be undone.`))
-                            return;
-                          try {
-                            await deleteInstance(connection, app, ds, i.id);
-                            await load();
-                          } catch (e) {
-                            setError((e as Error).message);
-                          }
-                        }}
-                      >
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
+                  <Fragment key={i.id}>
+                    <tr>
+                      <td className="instance-id" title={i.id}>
+                        <code>{i.id}</code>
+                      </td>
+                      <td>{i.owner || '—'}</td>
+                      <td>{i.members.length ? i.members.join(', ') : '—'}</td>
+                      <td>{rows ?? '…'}</td>
+                      <td>{s ? byteSize(s.bytes) : '…'}</td>
+                      <td>{s ? s.connections : '…'}</td>
+                      <td className="instance-actions">
+                        <button
+                          type="button"
+                          className="ghost"
+                          aria-expanded={opened === i.id}
+                          onClick={() => setOpened(opened === i.id ? undefined : i.id)}
+                        >
+                          Backups
+                        </button>
+                        <button
+                          type="button"
+                          className="ghost danger"
+                          onClick={async () => {
+                            if (
+                              !confirm(`Delete instance "${i.id}" and all its data? This cannot be undone.`)
+                            )
+                              return;
+                            try {
+                              await deleteInstance(connection, app, ds, i.id);
+                              await load();
+                            } catch (e) {
+                              setError((e as Error).message);
+                            }
+                          }}
+                        >
+                          Delete
+                        </button>
+                      </td>
+                    </tr>
+                    {opened === i.id && (
+                      <tr className="instance-backups-row">
+                        <td colSpan={7}>
+                          <InstanceBackups
+                            connection={connection}
+                            app={app}
+                            ds={ds}
+                            instance={i.id}
+                            readRows={() => readRows(i.id)}
+                          />
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
                 );
               })}
             </tbody>

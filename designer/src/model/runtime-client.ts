@@ -1,5 +1,13 @@
 // Calls to a runtime's admin API for deploys, versions and instances, with plain-words errors.
-import type { AppConfig, ConfigProblem, ErrorCode } from '@datastore-designer/schema';
+import type {
+  AppConfig,
+  BackupList,
+  BackupRestored,
+  BackupSummary,
+  BackupTaken,
+  ConfigProblem,
+  ErrorCode,
+} from '@datastore-designer/schema';
 
 /** Where the runtime is and the admin token to use. */
 export interface RuntimeConnection {
@@ -248,4 +256,57 @@ export const deleteInstance = async (
     `${appPath(app)}/datastores/${encodeURIComponent(ds)}/instances/${encodeURIComponent(id)}`,
   );
   if (status !== 200 && status !== 204) throw failure(status, json);
+};
+
+const backupsPath = (app: string, ds: string, id: string): string =>
+  `${appPath(app)}/datastores/${encodeURIComponent(ds)}/instances/${encodeURIComponent(id)}/backups`;
+
+/** Says in plain words that the runtime keeps no backups (it answered 501: no backup bucket bound). */
+const backupFailure = (status: number, json: unknown): RuntimeError =>
+  status === 501
+    ? new RuntimeError(
+        'This runtime keeps no backups: it has no backup bucket. Whoever runs the runtime can add one (see "Backups" in the README), then backups appear here.',
+        501,
+      )
+    : failure(status, json);
+
+/** The backups of one instance, newest first. */
+export const fetchBackups = async (
+  connection: RuntimeConnection,
+  app: string,
+  ds: string,
+  id: string,
+): Promise<BackupSummary[]> => {
+  const { status, json } = await call(connection, 'GET', backupsPath(app, ds, id));
+  if (status !== 200) throw backupFailure(status, json);
+  return (json as BackupList).backups;
+};
+
+/** Takes a backup of one instance now and returns its id. */
+export const takeBackup = async (
+  connection: RuntimeConnection,
+  app: string,
+  ds: string,
+  id: string,
+): Promise<string> => {
+  const { status, json } = await call(connection, 'POST', backupsPath(app, ds, id));
+  if (status !== 201 && status !== 200) throw backupFailure(status, json);
+  return (json as BackupTaken).id;
+};
+
+/** Replaces an instance's content with one of its backups (the runtime backs up the current content first). */
+export const restoreBackup = async (
+  connection: RuntimeConnection,
+  app: string,
+  ds: string,
+  id: string,
+  backup: string,
+): Promise<BackupRestored> => {
+  const { status, json } = await call(
+    connection,
+    'POST',
+    `${backupsPath(app, ds, id)}/${encodeURIComponent(backup)}/restore`,
+  );
+  if (status !== 200) throw backupFailure(status, json);
+  return json as BackupRestored;
 };

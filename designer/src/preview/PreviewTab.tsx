@@ -7,7 +7,7 @@ import { appendScenario } from '../tests/test-edits.ts';
 
 // The pane brings TinyBase and its sync client: loaded only when someone opens the tab.
 const PreviewPane = lazy(() =>
-  import('@datastore-designer/preview').then((m) => ({ default: m.PreviewPane })),
+  import('@datastore-designer/preview/pane').then((m) => ({ default: m.PreviewPane })),
 );
 
 /** Mounts the preview pane when the draft has no problems; otherwise says what to do first. */

@@ -29,7 +29,7 @@ export const ProgrammerHelp = ({
           ? 'instanceId'
           : "'main'";
   const snippet = [
-    "import { connect } from '@datastore-designer/preview';",
+    "import { connect } from '@datastore-designer/preview/client';",
     '',
     'const connection = await connect({',
     "  url: 'https://your-runtime.example.com',",
