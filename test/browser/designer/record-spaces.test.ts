@@ -1,4 +1,4 @@
-// Recording tests in the preview of a multi datastore (create, a refused join, invite, a change in the space) and of a
+// Recording tests in the preview of a multi datastore (create, refused join and open, invite, a move) and of a
 // server-to-client one ("Add as the server"), in Chromium against a real runtime; both pass in the Tests panel.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -94,7 +94,7 @@ describe('recording tests of spaces and of server writes', () => {
     await runtime?.stop();
   });
 
-  it('records creating a space, a refused join, an invitation and a move, under the space’s name', async () => {
+  it('records creating a space, a refused join and open, an invitation and a move, under the space’s name', async () => {
     await page.getByRole('button', { name: 'Record a test' }).click();
     await page.locator('[data-testid="record-bar"][data-recording="true"]').waitFor();
     const alice = userColumn(page, 'alice');
@@ -110,6 +110,13 @@ describe('recording tests of spaces and of server writes', () => {
     await expect
       .poll(recordedSteps, slowly)
       .toContain('bob joins Space 1 — expected: refused by who can join by link');
+    // Nor may he open it before he is invited: his change is refused by who can open it.
+    await bob.getByRole('button', { name: 'Open', exact: true }).click();
+    await bob.locator('[data-status="refused"]').waitFor({ timeout: 15_000 });
+    await addRow(page, 'bob', 'moves', { square: '1' });
+    await expect
+      .poll(async () => (await recordedSteps()).at(-1), slowly)
+      .toMatch(/^bob sets moves › mov-\w+ › square, by in Space 1 — expected: refused by who can open it$/);
 
     await alice.getByRole('button', { name: 'Invite' }).click();
     await expect
@@ -136,6 +143,12 @@ describe('recording tests of spaces and of server writes', () => {
         steps: [
           { as: 'alice', createInstance: 'Space 1', expect: 'accepted' },
           { as: 'bob', join: 'Space 1', expect: { refused: 'join' } },
+          {
+            as: 'bob',
+            instance: 'Space 1',
+            set: ['moves', expect.any(String), { square: 1, by: 'bob' }],
+            expect: { refused: 'connect' },
+          },
           { as: 'alice', invite: 'bob', instance: 'Space 1', expect: 'accepted' },
           {
             as: 'alice',
