@@ -99,6 +99,7 @@ const UserColumn = (props: ColumnProps) => {
     user,
     peopleHere: props.peopleHere,
     connection: state.connection,
+    refused: state.status.status === 'refused',
     runtime,
     app: previewApp,
     datastore,

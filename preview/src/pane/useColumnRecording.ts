@@ -17,6 +17,8 @@ export interface ColumnRecordingTarget {
   /** The people whose copy of this column's instance can be checked (for multi: those with the same space open). */
   peopleHere: SimulatedUser[];
   connection: Connection | undefined;
+  /** True while the runtime refuses to let the person open the instance: their changes are refused by `connect`. */
+  refused: boolean;
   runtime: PreviewRuntime;
   app: string;
   datastore: string;
@@ -64,15 +66,17 @@ export const useColumnRecording = (target: ColumnRecordingTarget): ColumnRecordi
               : Object.fromEntries(
                   Object.entries(definedCells(write.cells)).filter(([cell]) => !auto.has(cell)),
                 );
-          const outcome = followWrite(connection, {
-            runtime: target.runtime,
-            app: target.app,
-            datastore: target.datastore,
-            instanceId,
-            table: write.table,
-            row: write.row,
-            cells,
-          });
+          const outcome: Promise<RecordedOutcome> = target.refused
+            ? Promise.resolve({ kind: 'refused', rule: 'connect' })
+            : followWrite(connection, {
+                runtime: target.runtime,
+                app: target.app,
+                datastore: target.datastore,
+                instanceId,
+                table: write.table,
+                row: write.row,
+                cells,
+              });
           recorder.recordWrite(user, instance, write, outcome);
         }
       : undefined;
