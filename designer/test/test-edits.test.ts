@@ -55,9 +55,9 @@ describe('scenario edits', () => {
     renameDatastore(config, 'board', 'team');
     const checked = validateConfig(config);
     expect(checked.errors).toEqual([]);
-    expect(config.tests?.[0]?.steps[0]).toEqual({
-      as: 'ada',
-      set: ['tasks', 't1', { text: 'Buy milk', by: 'ada' }],
+    expect(config.tests?.[1]?.steps[0]).toEqual({
+      as: 'bob',
+      set: ['tasks', 't1', { text: 'Forged', by: 'ada' }],
     });
     expect(runTests(checked.config!).failed).toBe(0);
   });

@@ -27,6 +27,26 @@ describe('diffConfigs', () => {
     expect(diffConfigs(before, structuredClone(before))).toEqual({ changes: [], destructive: false });
   });
 
+  test('the order of a field’s settings is no change (a deployed config comes back in the schema’s order)', () => {
+    const config = {
+      format: 1,
+      datastores: {
+        board: {
+          instances: 'single',
+          sync: 'twoWay',
+          tables: { notes: { fields: { author: { type: 'string', required: true, auto: 'creator' } } } },
+        },
+      },
+    } as const;
+    const reordered = structuredClone(config) as unknown as typeof before;
+    reordered.datastores.board!.tables.notes!.fields.author = {
+      type: 'string',
+      auto: 'creator',
+      required: true,
+    };
+    expect(diffConfigs(config as unknown as typeof before, reordered).changes).toEqual([]);
+  });
+
   test('a first deploy adds everything', () => {
     expect(diffConfigs(undefined, before)).toEqual({
       changes: [expect.objectContaining({ path: '/datastores/board', kind: 'added', destructive: false })],

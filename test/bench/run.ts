@@ -282,9 +282,9 @@ const scenarioBenchConfig = (): AppConfig => {
     for (let i = 0; steps.length < 20; i++) {
       const row = `t${n}-${i}`;
       steps.push(
-        { as: 'ada', set: ['todos', row, { text: `To-do ${i}`, author: 'ada' }] },
+        { as: 'ada', set: ['todos', row, { text: `To-do ${i}` }] },
         { as: 'bob', set: ['todos', row, { done: true }] },
-        { as: 'bob', set: ['todos', row, { author: 'bob' }], expect: { refused: 'update' } },
+        { as: 'bob', set: ['todos', row, { text: 'Mine now' }], expect: { refused: 'update' } },
         { as: 'sam', sees: ['todos', row, { text: `To-do ${i}`, done: true }] },
         { as: 'ada', delete: ['todos', row] },
       );

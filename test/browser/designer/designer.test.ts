@@ -395,21 +395,23 @@ describe('designer in Chromium', () => {
   it('offers Created by, Created at and Last changed at, the person who created the row, and suggests Created by', async () => {
     const page = await fresh();
     await startFromTemplate(page, 'todo');
-    // The to-do template's add rule ties "author" to the person adding the row: the designer suggests Created by.
-    await tableHeader(page, 'todos').click();
+    // The to-do template's lists are tied to their owner by the add rule: the designer suggests Created by.
+    await tableHeader(page, 'lists').click();
     const suggestion = page.getByTestId('creator-suggestion');
     await suggestion.waitFor();
-    await suggestion.getByRole('button', { name: 'Make “author” Created by' }).click();
+    await suggestion.getByRole('button', { name: 'Make “owner” Created by' }).click();
     await expect
-      .poll(async () => (await savedDatastore(page, 'board'))?.tables.todos?.fields.author)
+      .poll(async () => (await savedDatastore(page, 'board'))?.tables.lists?.fields.owner)
       .toEqual({ type: 'string', required: true, auto: 'creator' });
     await expect.poll(() => suggestion.count()).toBe(0);
     await expect
       .poll(() =>
-        page.locator('.react-flow__node[data-id="todos"] [data-field="author"] .field-type').textContent(),
+        page.locator('.react-flow__node[data-id="lists"] [data-field="owner"] .field-type').textContent(),
       )
       .toBe('created by');
-    // The delete rule "row.author == user.id || …" stays; a new one can be "the person who created the row".
+    // The to-do's author is a Created by field already: its rules can be "the person who created the row".
+    await tableHeader(page, 'todos').click();
+    expect(await suggestion.count()).toBe(0);
     const update = page.locator('.rule[data-rule="update"]');
     await update.getByLabel('Who: who can change rows').selectOption('creator');
     await expect

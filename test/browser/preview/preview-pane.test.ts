@@ -340,6 +340,12 @@ describe('PreviewPane', () => {
       'filled in by the server',
       'filled in by the server',
     ]);
+    // Alice's next socket is watched: what her pane sends never carries the server-written cells.
+    const sent: string[] = [];
+    page.on('websocket', (socket) => socket.on('framesent', ({ payload }) => sent.push(String(payload))));
+    await userColumn(page, 'alice').getByLabel('Alice online').uncheck();
+    await userColumn(page, 'alice').getByLabel('Alice online').check();
+    await online('alice');
     await addRow(page, 'alice', 'notes', { text: 'Written by Alice' });
     const bob = userColumn(page, 'bob');
     const row = bob.locator('table[data-table="notes"] tr[data-row]');
@@ -349,6 +355,12 @@ describe('PreviewPane', () => {
     const created = await bob.getByLabel(`created of ${rowId}`, { exact: true }).textContent();
     expect(created).toMatch(/\d{4}|\d{1,2}:\d{2}/);
     expect(Number.isNaN(Number(created))).toBe(true);
+    await poll(() =>
+      userColumn(page!, 'alice').getByLabel(`author of ${rowId}`, { exact: true }).textContent(),
+    ).toBe('alice');
+    const carrying = sent.filter((frame) => frame.includes('Written by Alice'));
+    expect(carrying.length).toBeGreaterThan(0);
+    expect(carrying.filter((frame) => frame.includes('"author"') || frame.includes('"created"'))).toEqual([]);
     expect(await row.locator('output').count()).toBe(2);
     expect(await row.locator('input[aria-label^="author of"], input[aria-label^="created of"]').count()).toBe(
       0,
