@@ -55,7 +55,7 @@ export const openPane = async (
   runtime: Runtime,
   app: string,
   config: AppConfig,
-  prepare?: (context: BrowserContext) => Promise<void>,
+  prepare?: (context: BrowserContext) => Promise<unknown>,
 ): Promise<Page> => {
   const context = await browser.newContext({ viewport: { width: 1500, height: 900 } });
   await prepare?.(context);
