@@ -12,6 +12,7 @@ import type {
   TablesStamp,
   ValueHashes,
 } from 'tinybase';
+import { BacklogProbe, MAX_BACKLOG_MS } from './backlog-probe.ts';
 import type { SocketFacts } from './instance-facts.ts';
 import type { InstancePersister } from './instance-persister.ts';
 import { emptyRecord } from './own-key.ts';
@@ -89,6 +90,7 @@ export class SyncHub {
   readonly #restamped: RestampedCells;
   readonly #pending = new Map<string, PendingRequest>();
   readonly #tookInFirst = new WeakSet<WebSocket>();
+  readonly #backlog = new BacklogProbe();
   #requests = 0;
   #notices = 0;
 
@@ -118,6 +120,7 @@ export class SyncHub {
 
   /** Handles one text frame from a client whose transport checks (size, rate, expiry) have passed. */
   handle(socket: WebSocket, attached: SocketFacts, message: string): void {
+    if (this.#fallenBehind(socket)) return;
     const frame = parseFrame(message);
     if (!frame) {
       this.#host.close(socket, CloseCode.invalidFrame, 'That was not a valid TinyBase sync frame.');
@@ -175,6 +178,27 @@ export class SyncHub {
         pending.reject(new Error('socket closed'));
       }
     }
+  }
+
+  /**
+   * Back-pressure before any parsing: a socket whose messages wait too long behind each other is closed and its
+   * queued messages dropped; a busy one is asked, now and then, the question whose answer measures that wait.
+   */
+  #fallenBehind(socket: WebSocket): boolean {
+    if (this.#backlog.dropping(socket)) return true;
+    const verdict = this.#backlog.noteMessage(socket, Date.now());
+    if (verdict === 'probe') {
+      const answered = () => this.#backlog.answered(socket);
+      this.#request(socket, MessageType.GetContentHashes, '').then(answered, answered);
+    } else if (verdict === 'behind') {
+      this.#host.close(
+        socket,
+        CloseCode.overLimit,
+        `This device sends changes faster than the instance can take them in (they waited over ${MAX_BACKLOG_MS} ms).`,
+      );
+      return true;
+    }
+    return false;
   }
 
   #send(socket: WebSocket, frame: string): void {

@@ -3,6 +3,7 @@ import { describeRule, type AppConfig } from '@datastore-designer/schema';
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Rejection } from '../rejection-notice.ts';
 import type { RowCheck } from './CheckRowSelect.tsx';
+import { clockWords } from './clock-words.ts';
 import type { ChangeLatency, LatencyTracker } from './latency-tracker.ts';
 import { TableGrid, type GridWrite } from './TableGrid.tsx';
 import type { SimulatedUser } from './simulated-users.ts';
@@ -147,6 +148,7 @@ export const UserPanel = ({
     return () => clearTimeout(timer);
   }, [trace]);
   const latest = rejections[0];
+  const clockLine = clockWords(connection?.clockOffsetMs, status);
 
   useEffect(() => {
     if (!latest?.row) return;
@@ -232,6 +234,11 @@ export const UserPanel = ({
           <span className="dd-reason"> — {status.reason}</span>
         ) : null}
       </div>
+      {clockLine ? (
+        <p className="dd-note" data-testid="clock">
+          {clockLine}
+        </p>
+      ) : null}
       {instanceBar}
       {readOnly ? (
         <p className="dd-note">

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startRuntime, type Runtime } from '../../support/runtime.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -55,8 +55,10 @@ export const openPane = async (
   runtime: Runtime,
   app: string,
   config: AppConfig,
+  prepare?: (context: BrowserContext) => Promise<unknown>,
 ): Promise<Page> => {
   const context = await browser.newContext({ viewport: { width: 1500, height: 900 } });
+  await prepare?.(context);
   const page = await context.newPage();
   if (paneHost === 'designer') {
     await page.goto(`${runtime.url}/`);

@@ -1,0 +1,66 @@
+// The preview pane in Chromium on a device whose clock is ten minutes fast: each person's card says so in plain
+// words, and their edits still reach the others (connect() runs the store on the runtime's clock).
+import type { AppConfig } from '@datastore-designer/schema';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Runtime } from '../../support/runtime.ts';
+import {
+  addRow,
+  launchChromium,
+  openPane,
+  rowIdsWith,
+  startPreviewRuntime,
+  userColumn,
+} from './preview-page.ts';
+
+const config: AppConfig = {
+  format: 1,
+  datastores: {
+    board: {
+      instances: 'single',
+      sync: 'twoWay',
+      tables: {
+        notes: {
+          fields: { text: { type: 'string', required: true }, author: { type: 'string', required: true } },
+          rules: { create: 'newRow.author == user.id', update: 'row.author == user.id' },
+        },
+      },
+    },
+  },
+};
+
+let runtime: Runtime;
+let browser: Browser;
+
+beforeAll(async () => {
+  runtime = await startPreviewRuntime();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.stop();
+});
+
+test("a device clock ten minutes fast is named on each person's card, and edits still sync", async () => {
+  const page = await openPane(browser, runtime, `clock-${process.pid}`, config, (context) =>
+    context.addInitScript(() => {
+      const deviceNow = Date.now.bind(Date);
+      Date.now = () => deviceNow() + 10 * 60_000;
+    }),
+  );
+  try {
+    for (const sub of ['alice', 'bob']) {
+      await userColumn(page, sub).locator('[data-status="online"]').waitFor({ timeout: 15_000 });
+      await expect
+        .poll(() => userColumn(page, sub).getByTestId('clock').textContent(), { timeout: 10_000 })
+        .toMatch(/^This device's clock is 10 minutes fast; set it to automatic time/);
+    }
+    await addRow(page, 'alice', 'notes', { text: 'on a fast clock' });
+    await expect
+      .poll(() => rowIdsWith(page, 'bob', 'notes', 'text', 'on a fast clock'), { timeout: 10_000 })
+      .toHaveLength(1);
+  } finally {
+    await page.context().close();
+  }
+});
