@@ -88,6 +88,16 @@ const tallied = (datastore: CompiledDatastore, tally: Tally): CompiledDatastore 
   };
 };
 
+/** The server-written cells a created row gets that never change (who created it, when): who can see rows uses them. */
+const writeOnceCells = (datastore: CompiledDatastore, table: string, user: RuleUser, now: number): Row => {
+  const cells: Row = {};
+  for (const [field, config] of Object.entries(ownEntry(datastore.tables, table)?.config.fields ?? {})) {
+    if (config.auto === 'creator') cells[field] = user.id;
+    else if (config.auto === 'createdAt') cells[field] = now;
+  }
+  return cells;
+};
+
 /** The sync address a person's client would use for a datastore of this kind. */
 const SYNC_PARAMS: Record<string, string> = { single: 'main', perUser: 'me', perTenant: 'tenant' };
 
@@ -154,11 +164,13 @@ class ScenarioWorld {
     return decision.allowed ? instance : { refused: decision.reason };
   }
 
-  /** The person's copy of a row: what the server holds where they may see, nothing else. */
-  #copy(instance: InstanceState, table: string, row: string): Row | undefined {
+  /** The person's copy of a row: what the server holds where they may see (who can see rows too), nothing else. */
+  #copy(user: RuleUser | undefined, instance: InstanceState, table: string, row: string): Row | undefined {
     const config = ownEntry(this.datastore.tables, table);
     if (config === undefined || config.serverOnly) return undefined;
-    return instance.tables.get(table)?.get(row);
+    const stored = instance.tables.get(table)?.get(row);
+    if (stored === undefined) return undefined;
+    return config.mayRead(user ?? userFromClaims({}), this.#facts(instance), stored) ? stored : undefined;
   }
 
   #store(instance: InstanceState, table: string, row: string, cells: Row | undefined): void {
@@ -177,7 +189,7 @@ class ScenarioWorld {
   ): StepOutcome {
     const instance = this.#open(user, name);
     if (!('id' in instance)) return { kind: 'refused', rule: 'connect', reason: instance.refused };
-    const copy = this.#copy(instance, table, row);
+    const copy = this.#copy(user, instance, table, row);
     const incoming: Record<string, CellValue | undefined> = {};
     if (cells === undefined) {
       if (copy === undefined)
@@ -193,19 +205,23 @@ class ScenarioWorld {
       }
     }
     const before = instance.tables.get(table)?.get(row);
+    const writer = user ?? userFromClaims({});
+    const now = Date.now();
     const verdict = judgeWrite(this.datastore, table, before, incoming, {
-      user: user ?? userFromClaims({}),
+      user: writer,
       instance: this.#facts(instance),
-      now: Date.now(),
+      now,
       roomForNewRows: true,
     });
     if (!verdict.allowed)
       return { kind: 'refused', rule: verdict.rule as RefusalRule, reason: verdict.reason };
     if (verdict.operation === 'delete') this.#store(instance, table, row, undefined);
     else {
+      const created =
+        verdict.operation === 'create' ? writeOnceCells(this.datastore, table, writer, now) : {};
       const merged: Row = { ...before, ...verdict.defaults };
       for (const [cell, value] of Object.entries(incoming)) if (value !== undefined) merged[cell] = value;
-      this.#store(instance, table, row, merged);
+      this.#store(instance, table, row, { ...merged, ...created });
     }
     return { kind: 'accepted' };
   }
@@ -310,7 +326,7 @@ class ScenarioWorld {
     if ('sees' in step) {
       const [table, row] = step.sees;
       const instance = this.#open(user, name);
-      const copy = 'id' in instance ? this.#copy(instance, table, row) : undefined;
+      const copy = 'id' in instance ? this.#copy(user, instance, table, row) : undefined;
       return { kind: 'seen', cells: copy === undefined ? null : { ...copy } };
     }
     if ('connect' in step) {
