@@ -28,6 +28,7 @@ import { InstancePersister } from './instance-persister.ts';
 import { ownEntry } from './own-key.ts';
 import { RestampedCells } from './restamped-cells.ts';
 import { backupSettingsFrom, limitsFrom, type Limits } from './settings.ts';
+import { hasReadRules, hiddenTables, syncedTables, viewChanged, type ViewAt } from './read-views.ts';
 import type { GateClock, GateContext } from './sync-gate.ts';
 import { SyncHub } from './sync-hub.ts';
 
@@ -99,6 +100,7 @@ export class InstanceObject extends DurableObject<Env> {
       {
         sockets: () => this.ctx.getWebSockets(),
         gateContext: (user) => this.#gateContext(user),
+        hiddenTables: (socket) => this.#hiddenTables(socket),
         close: (socket, code, reason) => this.#close(socket, code, reason),
       },
       this.#clock,
@@ -234,13 +236,35 @@ export class InstanceObject extends DurableObject<Env> {
     return datastore.connect({ user, instance, now: Date.now() }).allowed;
   }
 
-  /** Takes a new config version or membership: new rules apply at once, and denied sockets are closed. */
+  /** The tables a socket's person may not see under the current config and membership (read rules). */
+  #hiddenTables(socket: WebSocket): ReadonlySet<string> | undefined {
+    const datastore = this.#datastore();
+    if (!datastore || !hasReadRules(datastore)) return undefined;
+    const attached = socket.deserializeAttachment() as SocketFacts | null;
+    // A socket without facts is about to be closed; until then it sees nothing a read rule guards.
+    if (!attached) return new Set(Object.keys(datastore.tables));
+    return hiddenTables(datastore, attached.user, this.#instance());
+  }
+
+  /**
+   * Takes a new config version or membership: new rules apply at once, denied sockets are closed, and sockets
+   * whose person now may see other tables are closed with 4005 (view changed) to start again from a fresh copy.
+   */
   async applyFacts(facts: InstanceFacts): Promise<void> {
+    const sockets = this.ctx.getWebSockets();
+    const view = (socket: WebSocket): ViewAt => ({
+      synced: syncedTables(this.#datastore()),
+      hidden: this.#hiddenTables(socket),
+    });
+    const before = new Map(sockets.map((socket) => [socket, view(socket)]));
     await this.#adoptFacts(facts);
-    for (const socket of this.ctx.getWebSockets()) {
+    for (const socket of sockets) {
       const attached = socket.deserializeAttachment() as SocketFacts | null;
+      const was = before.get(socket);
       if (attached && !this.#mayConnect(attached.user)) {
         this.#close(socket, CloseCode.accessWithdrawn, 'Access to this instance was withdrawn.');
+      } else if (attached && was && viewChanged(was, view(socket))) {
+        this.#close(socket, CloseCode.viewChanged, 'What you may see here changed: connect again.');
       }
     }
   }

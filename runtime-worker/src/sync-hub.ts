@@ -17,6 +17,15 @@ import type { SocketFacts } from './instance-facts.ts';
 import type { InstancePersister } from './instance-persister.ts';
 import { emptyRecord } from './own-key.ts';
 import { RestampedCells } from './restamped-cells.ts';
+import {
+  healHubDeletions,
+  splitHiddenWrites,
+  viewContentHashes,
+  visibleChanges,
+  visibleDiff,
+  visibleKeys,
+  visibleStamp,
+} from './read-views.ts';
 import { judgeChanges, type GateClock, type GateContext } from './sync-gate.ts';
 import {
   formatFrame,
@@ -34,6 +43,8 @@ export interface HubHost {
   sockets(): WebSocket[];
   /** The judging context for a user, or undefined when the datastore is no longer deployed. */
   gateContext(user: SocketFacts['user']): GateContext | undefined;
+  /** The tables this socket's person may not see (read rules), or undefined when they see every table. */
+  hiddenTables(socket: WebSocket): ReadonlySet<string> | undefined;
   close(socket: WebSocket, code: number, reason: string): void;
 }
 
@@ -93,6 +104,8 @@ export class SyncHub {
   readonly #backlog = new BacklogProbe();
   #requests = 0;
   #notices = 0;
+  /** The client-id part of this hub's stamps: its own stamps are recognisable when they come back. */
+  readonly #stampId: string;
 
   constructor(
     store: MergeableStore,
@@ -106,16 +119,28 @@ export class SyncHub {
     this.#persister = persister;
     this.#host = host;
     this.#clock = clock;
+    this.#stampId = clock.next().slice(11);
     // Every save of the synced store (accepted changes, corrections, the data API's writes) goes to every client.
     persister.onSaved = (changes) => this.relay(changes);
     persister.relaying = () => host.sockets().length > 0;
   }
 
-  /** Sends saved changes to every socket; called after the save, so the output gate holds them until durable. */
+  /**
+   * Sends saved changes to every socket, each cut to what its person may see; called after the save, so the
+   * output gate holds them until durable.
+   */
   relay(changes: MergeableChanges): void {
     if (!hasChanges(changes)) return;
-    const frame = formatFrame(null, MessageType.ContentDiff, changes);
-    for (const socket of this.#host.sockets()) this.#send(socket, frame);
+    let frame: string | undefined;
+    for (const socket of this.#host.sockets()) {
+      const hidden = this.#host.hiddenTables(socket);
+      if (hidden === undefined) {
+        this.#send(socket, (frame ??= formatFrame(null, MessageType.ContentDiff, changes)));
+        continue;
+      }
+      const visible = visibleChanges(changes, hidden);
+      if (visible) this.#send(socket, formatFrame(null, MessageType.ContentDiff, visible));
+    }
   }
 
   /** Handles one text frame from a client whose transport checks (size, rate, expiry) have passed. */
@@ -140,12 +165,17 @@ export class SyncHub {
         }
         return;
       }
-      case MessageType.GetContentHashes:
+      case MessageType.GetContentHashes: {
+        const viewHashes = () => {
+          const hidden = this.#host.hiddenTables(socket);
+          return hidden ? viewContentHashes(store, hidden) : store.getMergeableContentHashes();
+        };
         if (this.#mustTakeInFirst(socket)) {
-          void this.#takeInFirst(socket, attached).then(() => answer(store.getMergeableContentHashes()));
+          void this.#takeInFirst(socket, attached).then(() => answer(viewHashes()));
           return;
         }
-        return answer(store.getMergeableContentHashes());
+        return answer(viewHashes());
+      }
       case MessageType.ContentHashes:
         if (!isContentHashes(body)) break;
         void this.#pullFrom(socket, attached, body);
@@ -153,15 +183,28 @@ export class SyncHub {
       case MessageType.ContentDiff:
         if (!isMergeableChanges(body)) break;
         return this.#receive(socket, attached, body);
-      case MessageType.GetTableDiff:
+      case MessageType.GetTableDiff: {
         if (!isRecord(body)) break;
-        return answer(store.getMergeableTableDiff(body as TableHashes));
-      case MessageType.GetRowDiff:
+        const hidden = this.#host.hiddenTables(socket);
+        if (!hidden) return answer(store.getMergeableTableDiff(body as TableHashes));
+        return answer(
+          visibleDiff(store.getMergeableTableDiff(visibleKeys(body as TableHashes, hidden)), hidden),
+        );
+      }
+      case MessageType.GetRowDiff: {
         if (!isRecord(body)) break;
-        return answer(store.getMergeableRowDiff(body as RowHashes));
-      case MessageType.GetCellDiff:
+        const hidden = this.#host.hiddenTables(socket);
+        if (!hidden) return answer(store.getMergeableRowDiff(body as RowHashes));
+        return answer(visibleDiff(store.getMergeableRowDiff(visibleKeys(body as RowHashes, hidden)), hidden));
+      }
+      case MessageType.GetCellDiff: {
         if (!isRecord(body)) break;
-        return answer(store.getMergeableCellDiff(body as CellHashes));
+        const hidden = this.#host.hiddenTables(socket);
+        if (!hidden) return answer(store.getMergeableCellDiff(body as CellHashes));
+        return answer(
+          visibleStamp(store.getMergeableCellDiff(visibleKeys(body as CellHashes, hidden)), hidden),
+        );
+      }
       case MessageType.GetValueDiff:
         if (!isRecord(body)) break;
         return answer(store.getMergeableValueDiff(body as ValueHashes));
@@ -248,16 +291,22 @@ export class SyncHub {
   /** After a client's ContentHashes, pulls what it has that the server lacks (4 → 5 → 6, and 7) and judges it. */
   async #pullFrom(socket: WebSocket, attached: SocketFacts, [otherTables, otherValues]: ContentHashes) {
     const store = this.#store;
-    const [tablesHash, valuesHash] = store.getMergeableContentHashes();
+    // The hub asks only about tables the person may see: even a hidden table's id never goes out.
+    const hidden = this.#host.hiddenTables(socket);
+    const [tablesHash, valuesHash] = hidden
+      ? viewContentHashes(store, hidden)
+      : store.getMergeableContentHashes();
     if (tablesHash === otherTables && valuesHash === otherValues) return;
     try {
       const tables: TablesStamp = [emptyRecord(), ''];
       if (tablesHash !== otherTables) {
-        const tableHashes = store.getMergeableTableHashes();
-        const [tableDiff, differingTables] = diffAnswer(
+        const allTableHashes = store.getMergeableTableHashes();
+        const tableHashes = hidden ? visibleKeys(allTableHashes, hidden) : allTableHashes;
+        const [tableDiff, answeredTables] = diffAnswer(
           await this.#request(socket, MessageType.GetTableDiff, tableHashes),
         );
         mergeInto(tables, tableDiff);
+        const differingTables = hidden ? visibleKeys(answeredTables, hidden) : answeredTables;
         if (!isEmptyObject(differingTables)) {
           // Row hashes of the tables that differ: a reconnect's sync round, not a per-change step.
           const rowHashes = store.getMergeableRowHashes(differingTables as TableHashes);
@@ -293,6 +342,21 @@ export class SyncHub {
   }
 
   /**
+   * The hub's own deletions coming back (sent where a person could not see) never delete what is stored: the
+   * stored cells are stamped again, saved and so relayed to everyone who may see them.
+   */
+  #heal(changes: MergeableChanges): MergeableChanges {
+    const healed = healHubDeletions(
+      this.#store,
+      changes,
+      (hlc) => hlc.slice(11) === this.#stampId,
+      this.#clock.next,
+    );
+    if (healed.restamp) this.#persister.merge(healed.restamp);
+    return healed.changes;
+  }
+
+  /**
    * Judges incoming changes, saves and relays what is allowed, and corrects and notifies the sender for the rest.
    * All of it is synchronous: each save is written before the frames that follow it are sent, so the output gate
    * holds those frames until the save is durable ("persist before relay", with nothing awaited).
@@ -303,13 +367,20 @@ export class SyncHub {
       this.#host.close(socket, CloseCode.accessWithdrawn, 'This datastore is no longer deployed.');
       return;
     }
-    const result = judgeChanges(
-      this.#store,
-      [changes[0] ?? EMPTY_TABLES, changes[1] ?? [{}, ''], 1],
-      context,
-      this.#clock,
-      this.#restamped,
-    );
+    let incoming: MergeableChanges = [changes[0] ?? EMPTY_TABLES, changes[1] ?? [{}, ''], 1];
+    incoming = this.#heal(incoming);
+    const hidden = this.#host.hiddenTables(socket);
+    if (hidden) {
+      const split = splitHiddenWrites(incoming, hidden, context.datastore, this.#clock.next);
+      incoming = split.visible;
+      if (split.senderCorrection) {
+        this.#send(socket, formatFrame(null, MessageType.ContentDiff, split.senderCorrection));
+      }
+      for (const rejection of split.rejections) {
+        this.#send(socket, encodeRejectionNotice(`rejected-${++this.#notices}`, rejection));
+      }
+    }
+    const result = judgeChanges(this.#store, incoming, context, this.#clock, this.#restamped);
     // Accepted changes carry the server's `auto` cells under newer stamps; the save relays them (stamp-only
     // ones included, which a store's transaction would not report) to every socket, the sender's too.
     if (result.accepted) this.#persister.merge(result.accepted);

@@ -1,8 +1,14 @@
 // Turns a valid config into compiled rules per datastore and table, and judges row changes with them.
 import type { AppConfig, CellValue, DatastoreConfig, Row, RowRuleKind, TableConfig } from './config-types.ts';
 import { DEFAULT_INSTANCE_RULES } from './config-types.ts';
-import { compileRule, type CompiledRule, type RuleVerdict } from './rule-compiler.ts';
-import type { RuleContext } from './rule-context.ts';
+import {
+  compileReadRule,
+  compileRule,
+  type CompiledRule,
+  type RuleVerdict,
+  type Visibility,
+} from './rule-compiler.ts';
+import type { RuleContext, RuleInstance, RuleUser } from './rule-context.ts';
 import { autoChange, type IncomingCells } from './auto-fields.ts';
 import { missingDefaults, type RowProblem, unknownFieldProblems, validateCells } from './row-validation.ts';
 
@@ -13,6 +19,12 @@ export interface CompiledTable {
   serverOnly: boolean;
   /** Runs the table's rule of that kind; an absent rule denies. */
   judge(kind: RowRuleKind, context: RuleContext): RuleVerdict;
+  /** The table's `read` rule, or undefined when everyone who may open the instance sees it all. */
+  read: string | undefined;
+  /** Whether this person sees all of the table, none of it, or decides row by row (see mayRead). */
+  visibility(user: RuleUser, instance: RuleInstance): Visibility;
+  /** Whether this person sees this row (its stored cells). */
+  mayRead(user: RuleUser, instance: RuleInstance, row: Row): boolean;
 }
 
 /** A datastore with its instance rules and tables compiled. */
@@ -39,10 +51,18 @@ const compileTable = (id: string, config: TableConfig): CompiledTable => {
     const expression = config.rules?.[kind];
     if (expression !== undefined) rules[kind] = compileRule(expression, kind, config);
   }
+  const serverOnly = config.serverOnly === true;
+  const read = config.rules?.read;
+  const readRule = read === undefined ? undefined : compileReadRule(read, config);
   return {
     id,
     config,
-    serverOnly: config.serverOnly === true,
+    serverOnly,
+    read,
+    visibility: (user, instance) =>
+      serverOnly ? 'none' : readRule ? readRule.visibility(user, instance) : 'all',
+    mayRead: (user, instance, row) =>
+      serverOnly ? false : readRule ? readRule.mayRead(user, instance, row) : true,
     judge: (kind, context) =>
       rules[kind]?.(context) ?? {
         allowed: false,

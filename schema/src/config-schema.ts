@@ -36,9 +36,14 @@ const tableSchema = z.strictObject({
       create: rule.optional(),
       update: rule.optional(),
       delete: rule.optional(),
+      read: rule
+        .optional()
+        .describe(
+          'Who can see rows; may use user, instance and only the row fields that never change (auto creator, createdAt). Absent: everyone who may open the instance.',
+        ),
     })
     .optional()
-    .describe('Who may create, update and delete rows; an absent rule denies.'),
+    .describe('Who may create, update and delete rows (an absent rule denies), and who can see them.'),
 });
 
 const datastoreSchema = z.strictObject({

@@ -28,11 +28,12 @@ export interface FieldConfig {
   references?: string;
 }
 
-/** The three row rules; an absent rule denies. */
+/** The three row rules (an absent one denies), and who can see rows (absent: everyone who may open it). */
 export interface TableRules {
   create?: string;
   update?: string;
   delete?: string;
+  read?: string;
 }
 
 /** A table: its fields and its rules. */
@@ -76,10 +77,10 @@ export interface AppConfig {
 export type InstanceRuleKind = 'connect' | 'createInstance' | 'join';
 
 /** The rules that judge a change to a row. */
-export type RowRuleKind = keyof TableRules;
+export type RowRuleKind = 'create' | 'update' | 'delete';
 
-/** Every kind of rule. */
-export type RuleKind = InstanceRuleKind | RowRuleKind;
+/** Every kind of rule; `read` says who can see a table's rows. */
+export type RuleKind = InstanceRuleKind | RowRuleKind | 'read';
 
 /** The defaults of absent instance-level rules. */
 export const DEFAULT_INSTANCE_RULES: Record<InstanceRuleKind, string> = {

@@ -25,10 +25,14 @@ export {
 export { RULE_VARIABLES } from './rule-environment.ts';
 export {
   checkRule,
+  compileReadRule,
   compileRule,
+  type CompiledReadRule,
   type CompiledRule,
   MAX_RULE_LENGTH,
+  READ_RULE_FIELDS_MESSAGE,
   type RuleVerdict,
+  type Visibility,
 } from './rule-compiler.ts';
 export {
   type CompiledApp,
@@ -42,6 +46,8 @@ export {
 export {
   judgeValueWrite,
   judgeWrite,
+  READ_REFUSAL_REASON,
+  readRefusal,
   type WriteContext,
   type WriteVerdict,
   writeOperation,

@@ -8,8 +8,9 @@ import {
 } from '@marcbachmann/cel-js';
 import type { RuleKind, TableConfig } from './config-types.ts';
 import type { ConfigProblem } from './problems.ts';
-import type { RuleContext } from './rule-context.ts';
-import { RULE_VARIABLES, ruleEnvironment } from './rule-environment.ts';
+import type { Row } from './config-types.ts';
+import type { RuleContext, RuleInstance, RuleUser } from './rule-context.ts';
+import { readableRuleFields, RULE_VARIABLES, ruleEnvironment } from './rule-environment.ts';
 
 /** Rules longer than this are refused: a rule is a sentence, not a program. */
 export const MAX_RULE_LENGTH = 4000;
@@ -72,6 +73,22 @@ const editDistance = (a: string, b: string): number => {
 };
 
 const USER_PARTS = 'A user has id, roles and tenant.';
+
+/** The one sentence every refused name of a `read` rule starts with. */
+export const READ_RULE_FIELDS_MESSAGE =
+  'who can see rows may only use fields that never change: Created by, Created at';
+
+/** Why a `read` rule cannot use a name that changes over time, and what it can use instead. */
+const readRuleNameMessage = (name: string, table: TableConfig | undefined): string => {
+  const fields = readableRuleFields(table);
+  const usable =
+    fields.length > 0
+      ? `It can use user, instance and ${fields.map((field) => `row.${field}`).join(', ')}.`
+      : 'It can use user and instance; to decide by who created a row, add a field filled with who created it (Created by).';
+  return `${READ_RULE_FIELDS_MESSAGE}. "${name}" can change, so it cannot decide who sees a row. ${usable}`;
+};
+
+const CHANGING_VARIABLES = new Set(['newRow', 'changed', 'now']);
 const INSTANCE_PARTS = 'An instance has id, owner and members.';
 
 /**
@@ -86,12 +103,18 @@ const unknownNameMessage = (
   before = '',
 ): string => {
   const variable = /Unknown variable: (\S+)/.exec(summary)?.[1];
+  if (kind === 'read' && variable !== undefined && CHANGING_VARIABLES.has(variable)) {
+    return readRuleNameMessage(variable, table);
+  }
   if (variable !== undefined) {
     return `"${variable}" cannot be used in a ${kind} rule. It can use: ${RULE_VARIABLES[kind].join(', ')}.`;
   }
   const key = /No such key: (\S+)/.exec(summary)?.[1] ?? '';
   const fields = Object.keys(table?.fields ?? {});
   const owner = /(\w+)\s*\.\s*$/.exec(before)?.[1];
+  if (kind === 'read' && owner === 'row' && fields.includes(key)) {
+    return readRuleNameMessage(`row.${key}`, table);
+  }
   if ((owner === 'row' || owner === 'newRow') && fields.length > 0) {
     const closest = fields
       .map((field) => ({ field, distance: editDistance(key.toLowerCase(), field.toLowerCase()) }))
@@ -188,9 +211,10 @@ const problemFromCheck = (
     return withPosition({ code: 'rule_syntax', message: syntaxMessage(error.summary, expression) });
   }
   if (error.code === 'unknown_variable' || error.code === 'no_such_key') {
+    const message = unknownNameMessage(error.summary, kind, table, expression.slice(0, position?.start ?? 0));
     return withPosition({
-      code: 'rule_unknown_name',
-      message: unknownNameMessage(error.summary, kind, table, expression.slice(0, position?.start ?? 0)),
+      code: message.startsWith(READ_RULE_FIELDS_MESSAGE) ? 'rule_read_changing' : 'rule_unknown_name',
+      message,
     });
   }
   if (error.code === 'no_matching_overload') {
@@ -450,5 +474,52 @@ const compileParsed = (
       reason = `${expression} is false`;
     }
     return { allowed, rule: kind, expression, reason };
+  };
+};
+
+/** How much of a table one person sees: all of it, none of it, or it depends on each row. */
+export type Visibility = 'all' | 'none' | 'perRow';
+
+/** A compiled `read` rule: what a person sees of the table, and whether they see one row. */
+export interface CompiledReadRule {
+  expression: string;
+  /** Decided from the person and instance alone where the rule allows it; 'perRow' when the row decides. */
+  visibility(user: RuleUser, instance: RuleInstance): Visibility;
+  /** Whether this person may see this row; a rule that fails to evaluate hides the row. */
+  mayRead(user: RuleUser, instance: RuleInstance, row: Row): boolean;
+}
+
+const rowProbeFailure = (): never => {
+  throw new Error('the row decides');
+};
+
+// A row that cannot be looked at: CEL's `||` and `&&` still answer when the other side decides, so an answer
+// given with it holds for every row, and a failure means the row decides.
+const ROW_PROBE: Row = new Proxy({} as Row, {
+  get: rowProbeFailure,
+  has: rowProbeFailure,
+  ownKeys: rowProbeFailure,
+  getOwnPropertyDescriptor: rowProbeFailure,
+  getPrototypeOf: rowProbeFailure,
+});
+
+/** Compiles a checked `read` rule; throws on an invalid one (see checkRule). */
+export const compileReadRule = (expression: string, table?: TableConfig): CompiledReadRule => {
+  const { parsed, problem } = parseRule(expression, 'read', table);
+  if (!parsed) throw new Error(`Invalid read rule "${expression}": ${problem?.message}`);
+  const run = (user: RuleUser, instance: RuleInstance, row: Row): boolean | undefined => {
+    try {
+      return parsed({ user, instance, row }) === true;
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    expression,
+    visibility: (user, instance) => {
+      const answer = run(user, instance, ROW_PROBE);
+      return answer === undefined ? 'perRow' : answer ? 'all' : 'none';
+    },
+    mayRead: (user, instance, row) => run(user, instance, row) === true,
   };
 };

@@ -155,11 +155,13 @@ class ScenarioWorld {
     return decision.allowed ? instance : { refused: decision.reason };
   }
 
-  /** The person's copy of a row: what the server holds where they may see, nothing else. */
-  #copy(instance: InstanceState, table: string, row: string): Row | undefined {
+  /** The person's copy of a row: what the server holds where they may see (who can see rows too), nothing else. */
+  #copy(user: RuleUser | undefined, instance: InstanceState, table: string, row: string): Row | undefined {
     const config = ownEntry(this.datastore.tables, table);
     if (config === undefined || config.serverOnly) return undefined;
-    return instance.tables.get(table)?.get(row);
+    const stored = instance.tables.get(table)?.get(row);
+    if (stored === undefined) return undefined;
+    return config.mayRead(user ?? userFromClaims({}), this.#facts(instance), stored) ? stored : undefined;
   }
 
   #store(instance: InstanceState, table: string, row: string, cells: Row | undefined): void {
@@ -178,7 +180,7 @@ class ScenarioWorld {
   ): StepOutcome {
     const instance = this.#open(user, name);
     if (!('id' in instance)) return { kind: 'refused', rule: 'connect', reason: instance.refused };
-    const copy = this.#copy(instance, table, row);
+    const copy = this.#copy(user, instance, table, row);
     const incoming: Record<string, CellValue | undefined> = {};
     if (cells === undefined) {
       if (copy === undefined)
@@ -194,10 +196,12 @@ class ScenarioWorld {
       }
     }
     const before = instance.tables.get(table)?.get(row);
+    const writer = user ?? userFromClaims({});
+    const now = Date.now();
     const verdict = judgeWrite(this.datastore, table, before, incoming, {
-      user: user ?? userFromClaims({}),
+      user: writer,
       instance: this.#facts(instance),
-      now: Date.now(),
+      now,
       roomForNewRows: true,
     });
     if (!verdict.allowed)
@@ -320,7 +324,7 @@ class ScenarioWorld {
     if ('sees' in step) {
       const [table, row] = step.sees;
       const instance = this.#open(user, name);
-      const copy = 'id' in instance ? this.#copy(instance, table, row) : undefined;
+      const copy = 'id' in instance ? this.#copy(user, instance, table, row) : undefined;
       return { kind: 'seen', cells: copy === undefined ? null : { ...copy } };
     }
     if ('connect' in step) {

@@ -39,7 +39,7 @@ const KEY_WORDS: Record<string, string> = {
   tests: 'The tests',
 };
 
-const RULE_KEYS = new Set(['connect', 'createInstance', 'join', 'create', 'update', 'delete']);
+const RULE_KEYS = new Set(['connect', 'createInstance', 'join', 'create', 'update', 'delete', 'read']);
 
 const valueAt = (root: unknown, segments: Segments): unknown =>
   segments.reduce<unknown>(
@@ -67,6 +67,7 @@ const kindOf = (value: unknown): string =>
 
 const subjectOf = (segments: Segments): string => {
   const key = String(segments[segments.length - 1] ?? '');
+  if (key === 'read') return 'Who can see rows (the read rule)';
   if (RULE_KEYS.has(key)) return `The ${key} rule`;
   return ownEntry(KEY_WORDS, key) ?? `"${key}"`;
 };
@@ -323,7 +324,7 @@ const checkDatastore = (
     }
     const typed = wellFormedTable(table);
     for (const [kind, expression] of objectEntries(table.rules)) {
-      if (kind === 'create' || kind === 'update' || kind === 'delete') {
+      if (kind === 'create' || kind === 'update' || kind === 'delete' || kind === 'read') {
         checkRuleAt(expression, kind, typed, [...tableSegments, 'rules', kind], problems);
       }
     }

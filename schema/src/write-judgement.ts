@@ -1,7 +1,7 @@
-// The whole judgement of a client's write: sync mode, server-only and unknown tables, values,
+// The whole judgement of a client's write: sync mode, server-only and unknown tables, values, who can see rows,
 // the instance's size ceiling, then schema and rule. Pure, so the runtime and the preview judge alike.
 import { autoChange } from './auto-fields.ts';
-import { judgeRowChange, type CompiledDatastore } from './compile-config.ts';
+import { judgeRowChange, type CompiledDatastore, type CompiledTable } from './compile-config.ts';
 import type { CellValue, Row, RowRuleKind } from './config-types.ts';
 import { ownEntry } from './own-key.ts';
 import type { RejectionRule } from './rejection-notice.ts';
@@ -55,11 +55,56 @@ const refuse = (
   reason,
 });
 
+/** The one reason every write refused by who can see rows gives: it says nothing of the row or its content. */
+export const READ_REFUSAL_REASON =
+  'Who can see rows does not let you see this row, so you cannot add, change or delete it.';
+
+/** The row a create leaves, as far as who can see it goes: the sent cells with the server-written fields filled. */
+const createdRow = (
+  table: CompiledTable,
+  incoming: Record<string, CellValue | undefined>,
+  context: WriteContext,
+): Row => {
+  const row: Row = {};
+  for (const [field, value] of Object.entries(incoming)) if (value !== undefined) row[field] = value;
+  for (const [field, config] of Object.entries(table.config.fields)) {
+    if (config.auto === 'creator') row[field] = context.user.id;
+    else if (config.auto === 'createdAt') row[field] = context.now;
+  }
+  return row;
+};
+
+/**
+ * Who can see rows, as one step of the judgement: nobody creates, changes or deletes a row they cannot see, nor
+ * creates one they could not see once created. The operation is judged as if a hidden row were absent, so the
+ * refusal tells nothing of it either.
+ */
+export const readRefusal = (
+  table: CompiledTable,
+  before: Row | undefined,
+  incoming: Record<string, CellValue | undefined>,
+  context: WriteContext,
+): WriteVerdict | undefined => {
+  if (table.read === undefined) return undefined;
+  const existed = before !== undefined && Object.keys(before).length > 0;
+  if (existed && !table.mayRead(context.user, context.instance, before)) {
+    return refuse(writeOperation(undefined, incoming), 'read', READ_REFUSAL_REASON, table.read);
+  }
+  const operation = writeOperation(before, incoming);
+  if (
+    operation === 'create' &&
+    !table.mayRead(context.user, context.instance, createdRow(table, incoming, context))
+  ) {
+    return refuse(operation, 'read', READ_REFUSAL_REASON, table.read);
+  }
+  return undefined;
+};
+
 /**
  * Judges a client's change to one row of a datastore: unknown and server-only tables first, then the sync mode
- * (`serverToClient` makes every client read-only, whatever the rules say), then schema and rule, and last the
- * size ceiling for creates the rule allowed. `auto` fields are set aside: the change is classified and judged
- * without them (`changed` never lists them), and one touching only them is not judged at all.
+ * (`serverToClient` makes every client read-only, whatever the rules say), then who can see rows, then schema
+ * and rule, and last the size ceiling for creates the rule allowed. `auto` fields are set aside: the change is
+ * classified and judged without them (`changed` never lists them), and one touching only them is not judged at all.
  */
 export const judgeWrite = (
   datastore: CompiledDatastore,
@@ -91,6 +136,9 @@ export const judgeWrite = (
       'This datastore syncs from the server to clients only: clients cannot change it.',
     );
   }
+  // Who can see rows comes before the row's own rules, whose reasons could describe a hidden row.
+  const unreadable = readRefusal(table, before, incoming, context);
+  if (unreadable) return unreadable;
   const judgement = judgeRowChange(table, before, incoming, context);
   if (!judgement.allowed) {
     return refuse(judgement.operation, judgement.rule, judgement.reason, judgement.expression);

@@ -132,7 +132,7 @@ const cases: Array<[string, unknown, string, string]> = [
   ['table with no fields', broken((c) => (notes(c).fields = {})), `${N}/fields`, 'no_fields'],
   ['unknown table key', broken((c) => (notes(c).private = true)), `${N}/private`, 'unknown_key'],
   ['serverOnly as text', broken((c) => (notes(c).serverOnly = 'yes')), `${N}/serverOnly`, 'wrong_type'],
-  ['unknown rule kind', broken((c) => (rules(c).read = 'true')), `${N}/rules/read`, 'unknown_key'],
+  ['unknown rule kind', broken((c) => (rules(c).view = 'true')), `${N}/rules/view`, 'unknown_key'],
   ['rule not a string', broken((c) => (rules(c).create = true)), `${N}/rules/create`, 'wrong_type'],
   [
     'field id starting with a digit',

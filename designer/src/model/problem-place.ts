@@ -27,6 +27,7 @@ export const ruleLabel = (kind: RuleKind): string =>
     create: 'who can add rows',
     update: 'who can change rows',
     delete: 'who can delete rows',
+    read: 'who can see rows',
     connect: 'who can open it',
     createInstance: 'who can start a new instance',
     join: 'who can join by link',
