@@ -131,6 +131,19 @@ describe('judgeWrite with auto fields', () => {
   });
 });
 
+describe('where clients may not write at all', () => {
+  test('a change to auto fields only of a read-only datastore is refused like any other write there', () => {
+    const readOnly = compileConfig({
+      format: 1,
+      datastores: { board: { instances: 'single', sync: 'serverToClient', tables: { notes } } },
+    }).datastores.board!;
+    expect(judgeWrite(readOnly, 'notes', stored, { author: 'bob' }, as('bob'))).toMatchObject({
+      allowed: false,
+      rule: 'readOnly',
+    });
+  });
+});
+
 describe('the server data API', () => {
   test('a new row gets all three (creator is ""), an existing one keeps creator and createdAt', () => {
     expect(autoCellsForPut(notes, undefined, { text: 'x' }, now)).toEqual({
