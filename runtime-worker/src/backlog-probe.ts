@@ -1,5 +1,5 @@
-// Back-pressure: how far an instance has fallen behind a busy socket. Every so often the hub asks a socket that
-// keeps writing for its content hashes (a question any TinyBase client answers at once); the answer queues behind
+// Back-pressure: how far an instance has fallen behind a flooding socket. Once a second the hub asks a socket that
+// sends at a quarter of the rate limit or more for its content hashes (a question any TinyBase client answers at once); the answer queues behind
 // that socket's earlier messages, so while it is still awaited, the time since it was asked bounds from below how
 // long the socket's messages now wait. Past `MAX_BACKLOG_MS` the socket is closed (4008) and what it still has
 // queued is dropped unread, so a deploy, a data call or another socket's write waits for no flood.
@@ -7,11 +7,15 @@
 /** How long a busy socket's messages may wait behind each other before the socket is closed as over a limit. */
 export const MAX_BACKLOG_MS = 800;
 
-/** A socket is asked again after this many of its messages, at most once per `PROBE_EVERY_MS`. */
-const PROBE_AFTER_MESSAGES = 20;
-const PROBE_EVERY_MS = 1000;
+/**
+ * A socket is asked when it sends this many messages within one second (a quarter of the default rate limit),
+ * at most once a second: clients writing at an ordinary pace are never asked, and never closed by this.
+ */
+const PROBE_AT_MESSAGES_PER_SECOND = 50;
+const WINDOW_MS = 1000;
 
 interface SocketProbe {
+  windowStart: number;
   messages: number;
   askedAt: number;
   awaiting: boolean;
@@ -39,8 +43,12 @@ export class BacklogProbe {
   noteMessage(socket: WebSocket, now: number): 'ok' | 'probe' | 'behind' {
     let probe = this.#sockets.get(socket);
     if (!probe) {
-      probe = { messages: 0, askedAt: now, awaiting: false };
+      probe = { windowStart: now, messages: 0, askedAt: 0, awaiting: false };
       this.#sockets.set(socket, probe);
+    }
+    if (now - probe.windowStart >= WINDOW_MS) {
+      probe.windowStart = now;
+      probe.messages = 0;
     }
     probe.messages++;
     if (probe.awaiting) {
@@ -48,8 +56,7 @@ export class BacklogProbe {
       this.#dropping.add(socket);
       return 'behind';
     }
-    if (probe.messages < PROBE_AFTER_MESSAGES || now - probe.askedAt < PROBE_EVERY_MS) return 'ok';
-    probe.messages = 0;
+    if (probe.messages < PROBE_AT_MESSAGES_PER_SECOND || now - probe.askedAt < WINDOW_MS) return 'ok';
     probe.askedAt = now;
     probe.awaiting = true;
     return 'probe';
