@@ -285,7 +285,7 @@ export class SyncHub {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const budget = new Promise<void>((done) => (timer = setTimeout(done, TAKE_IN_FIRST_MS)));
     await Promise.race([pull, budget]);
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
 
   /** After a client's ContentHashes, pulls what it has that the server lacks (4 → 5 → 6, and 7) and judges it. */
