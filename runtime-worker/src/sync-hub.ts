@@ -300,7 +300,6 @@ export class SyncHub {
       return;
     }
     let incoming: MergeableChanges = [changes[0] ?? EMPTY_TABLES, changes[1] ?? [{}, ''], 1];
-    incoming = this.#heal(incoming);
     const hidden = this.#host.hiddenTables(socket);
     if (hidden) {
       const split = splitHiddenWrites(incoming, hidden, context.datastore, this.#clock.next);
@@ -312,6 +311,8 @@ export class SyncHub {
         this.#send(socket, encodeRejectionNotice(`rejected-${++this.#notices}`, rejection));
       }
     }
+    // Healed only where the person may see: a hidden table's deletions were dropped above, untouched.
+    incoming = this.#heal(incoming);
     const result = judgeChanges(this.#store, incoming, context, this.#clock);
     if (result.accepted) this.#persister.merge(result.accepted);
     if (result.rejections.length === 0) return;
