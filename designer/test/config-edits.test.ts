@@ -69,6 +69,16 @@ describe('config edits', () => {
     expect(Object.keys(config.datastores.board?.tables[table]?.rules ?? {})).toEqual(['create', 'delete']);
   });
 
+  it('keeps who can see rows when another rule is edited, and renames fields in it', () => {
+    const config = todo();
+    const table = config.datastores.board!.tables.todos!;
+    table.rules = { ...table.rules, read: 'row.author == user.id' };
+    setRowRule(config, 'board', 'todos', 'create', 'true');
+    expect(table.rules?.read).toBe('row.author == user.id');
+    renameField(config, 'board', 'todos', 'author', 'owner');
+    expect(table.rules?.read).toBe('row.owner == user.id');
+  });
+
   it("renames a field in its table's rules too", () => {
     const config = todo();
     const rules = config.datastores.board?.tables.todos?.rules ?? {};

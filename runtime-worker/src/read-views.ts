@@ -137,14 +137,14 @@ export const visibleDiff = (
   hidden: ReadonlySet<string>,
 ): [TablesStamp, Record<string, unknown>] => [visibleStamp(stamp, hidden), visibleKeys(differing, hidden)];
 
-/** Saved changes cut to a view, or undefined when none of them is in it. */
+/** Saved changes cut to a view (without the tables-level stamp), or undefined when none of them is in it. */
 export const visibleChanges = (
-  [[tables, tablesHlc], values]: MergeableChanges,
+  [[tables], values]: MergeableChanges,
   hidden: ReadonlySet<string>,
 ): MergeableChanges | undefined => {
   const visible = visibleKeys(tables, hidden);
   if (Object.keys(visible).length === 0 && Object.keys(values[0]).length === 0) return undefined;
-  return [[visible, tablesHlc], values, 1];
+  return [[visible, ''], values, 1];
 };
 
 /** What a client sent where its person cannot see: refused, undone at the sender alone, and said so. */

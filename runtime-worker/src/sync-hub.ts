@@ -368,7 +368,6 @@ export class SyncHub {
       return;
     }
     let incoming: MergeableChanges = [changes[0] ?? EMPTY_TABLES, changes[1] ?? [{}, ''], 1];
-    incoming = this.#heal(incoming);
     const hidden = this.#host.hiddenTables(socket);
     if (hidden) {
       const split = splitHiddenWrites(incoming, hidden, context.datastore, this.#clock.next);
@@ -380,6 +379,8 @@ export class SyncHub {
         this.#send(socket, encodeRejectionNotice(`rejected-${++this.#notices}`, rejection));
       }
     }
+    // Healed only where the person may see: a hidden table's deletions were dropped above, untouched.
+    incoming = this.#heal(incoming);
     const result = judgeChanges(this.#store, incoming, context, this.#clock, this.#restamped);
     // Accepted changes carry the server's `auto` cells under newer stamps; the save relays them (stamp-only
     // ones included, which a store's transaction would not report) to every socket, the sender's too.
@@ -388,7 +389,6 @@ export class SyncHub {
     // saved, then relayed to every socket by the save.
     if (result.correction) this.#persister.merge(result.correction);
     if (result.restamps) this.#restamped.remember(result.restamps);
-    if (result.rejections.length === 0) return;
     if (result.senderCorrection) {
       this.#send(socket, formatFrame(null, MessageType.ContentDiff, result.senderCorrection));
     }

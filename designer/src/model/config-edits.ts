@@ -155,7 +155,7 @@ export const renameField = (config: AppConfig, ds: string, table: string, from: 
   target.fields = renameKey(target.fields, from, to);
   renameFieldInTests(config, ds, table, from, to);
   const mention = new RegExp(`\\b(row|newRow)\\.${from}\\b`, 'g');
-  for (const kind of ['create', 'update', 'delete'] as const) {
+  for (const kind of ['create', 'update', 'delete', 'read'] as const) {
     const rule = target.rules?.[kind];
     if (rule !== undefined && target.rules) target.rules[kind] = rule.replace(mention, `$1.${to}`);
   }
@@ -211,9 +211,9 @@ export const setRowRule = (
   const rules = { ...target.rules };
   if (expression === undefined) delete rules[kind];
   else rules[kind] = expression;
-  // Keep the rules in create, update, delete order so exports read the same way every time.
+  // Keep the rules in create, update, delete (then read) order so exports read the same way every time.
   const ordered: typeof rules = {};
-  for (const key of ['create', 'update', 'delete'] as const)
+  for (const key of ['create', 'update', 'delete', 'read'] as const)
     if (rules[key] !== undefined) ordered[key] = rules[key];
   if (Object.keys(ordered).length === 0) delete target.rules;
   else target.rules = ordered;
