@@ -59,21 +59,6 @@ const refuse = (
 export const READ_REFUSAL_REASON =
   'Who can see rows does not let you see this row, so you cannot add, change or delete it.';
 
-/** The row a create leaves, as far as who can see it goes: the sent cells with the server-written fields filled. */
-const createdRow = (
-  table: CompiledTable,
-  incoming: Record<string, CellValue | undefined>,
-  context: WriteContext,
-): Row => {
-  const row: Row = {};
-  for (const [field, value] of Object.entries(incoming)) if (value !== undefined) row[field] = value;
-  for (const [field, config] of Object.entries(table.config.fields)) {
-    if (config.auto === 'creator') row[field] = context.user.id;
-    else if (config.auto === 'createdAt') row[field] = context.now;
-  }
-  return row;
-};
-
 /**
  * Who can see rows, as one step of the judgement: nobody creates, changes or deletes a row they cannot see, nor
  * creates one they could not see once created. The operation is judged as if a hidden row were absent, so the
@@ -88,14 +73,17 @@ export const readRefusal = (
   if (table.read === undefined) return undefined;
   const existed = before !== undefined && Object.keys(before).length > 0;
   if (existed && !table.mayRead(context.user, context.instance, before)) {
-    return refuse(writeOperation(undefined, incoming), 'read', READ_REFUSAL_REASON, table.read);
+    const asCreate = autoChange(table.config, undefined, incoming, context.user.id, context.now);
+    return refuse(asCreate.operation, 'read', READ_REFUSAL_REASON, table.read);
   }
-  const operation = writeOperation(before, incoming);
-  if (
-    operation === 'create' &&
-    !table.mayRead(context.user, context.instance, createdRow(table, incoming, context))
-  ) {
-    return refuse(operation, 'read', READ_REFUSAL_REASON, table.read);
+  // The row a create leaves, as far as who can see it goes: the sent cells with the server-written ones.
+  const change = autoChange(table.config, before, incoming, context.user.id, context.now);
+  const created: Row = {};
+  for (const [field, value] of Object.entries({ ...change.incoming, ...change.cells })) {
+    if (value !== undefined) created[field] = value;
+  }
+  if (change.operation === 'create' && !table.mayRead(context.user, context.instance, created)) {
+    return refuse(change.operation, 'read', READ_REFUSAL_REASON, table.read);
   }
   return undefined;
 };
