@@ -19,6 +19,7 @@ import { autoLayout, nodeSize } from '../model/auto-layout.ts';
 import { pointerSegments } from '../model/problem-place.ts';
 import { TableNode, type TableNodeType } from './TableNode.tsx';
 import { MANY_MARKER, ONE_MARKER, relationEdges, type Box, type RelationData } from './graph.ts';
+import './canvas.css';
 
 const nodeTypes = { table: TableNode };
 

@@ -3,6 +3,7 @@ import { lazy, Suspense, useMemo } from 'react';
 import { validateConfig } from '@datastore-designer/schema';
 import { useDesigner } from '../model/useDesigner.ts';
 import { loadConnection } from '../model/runtime-client.ts';
+import './preview-tab.css';
 
 // The pane brings TinyBase and its sync client: loaded only when someone opens the tab.
 const PreviewPane = lazy(() =>

@@ -138,16 +138,6 @@ const UserColumn = (props: ColumnProps) => {
 
   return (
     <div className="dd-column">
-      {editing ? (
-        <UserEditor
-          user={user}
-          onCancel={() => setEditing(false)}
-          onSave={(next) => {
-            setEditing(false);
-            props.onChange(next);
-          }}
-        />
-      ) : null}
       {kind !== 'multi' && message ? <div className="dd-note">{message}</div> : null}
       <UserPanel
         user={user}
@@ -169,6 +159,18 @@ const UserColumn = (props: ColumnProps) => {
             : undefined
         }
         canRemove={props.canRemove}
+        editor={
+          editing ? (
+            <UserEditor
+              user={user}
+              onCancel={() => setEditing(false)}
+              onSave={(next) => {
+                setEditing(false);
+                props.onChange(next);
+              }}
+            />
+          ) : undefined
+        }
         onEdit={() => setEditing(true)}
         onRemove={props.onRemove}
       />
@@ -240,6 +242,7 @@ export const PreviewPane = ({ config, app, runtime }: PreviewPaneProps) => {
         </label>
         <button
           type="button"
+          className="dd-primary"
           disabled={users.length >= MAX_USERS}
           onClick={() => setUsers((list) => [...list, userFromPreset(preset, list)])}
         >

@@ -1,9 +1,10 @@
 // One simulated person's column: their connection, their grids, their refused writes, latency and wire trace.
 import { describeRule, type AppConfig } from '@datastore-designer/schema';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { Rejection } from '../rejection-notice.ts';
-import type { ChangeLatency, LatencyTracker } from './latency-tracker.ts';
-import { TableGrid, type GridWrite } from './TableGrid.tsx';
+import type { ChangeLatency, LatencyTracker, ReplacedChange } from './latency-tracker.ts';
+import { ShortId } from './ShortId.tsx';
+import { labelField, TableGrid, type GridWrite } from './TableGrid.tsx';
 import type { SimulatedUser } from './simulated-users.ts';
 import type { PaneTraceEntry, UserConnectionState } from './useUserConnection.ts';
 
@@ -20,6 +21,8 @@ interface UserPanelProps {
   /** Adds a row through the server data API (offered on read-only datastores). */
   onServerWrite?: (write: GridWrite) => void;
   canRemove: boolean;
+  /** The person's editor, shown inside their card while they are being edited. */
+  editor?: ReactNode;
   onEdit: () => void;
   onRemove: () => void;
 }
@@ -113,6 +116,14 @@ const latencyWords = (
   return later ? later.trim() : 'Last change has not reached anyone else (yet).';
 };
 
+/** "Your change to customers › Acme › name was replaced by Alice's later change." */
+const replacedWords = (change: ReplacedChange, users: SimulatedUser[]): string => {
+  const by = users.find((other) => other.key === change.by)?.name;
+  return `Your change to ${change.table} › ${change.rowLabel} › ${change.cell} was replaced by ${
+    by ? `${by}'s later change` : 'a later change from the server'
+  }.`;
+};
+
 /** A column for one simulated person. */
 export const UserPanel = ({
   user,
@@ -125,6 +136,7 @@ export const UserPanel = ({
   instanceBar,
   onServerWrite,
   canRemove,
+  editor,
   onEdit,
   onRemove,
 }: UserPanelProps) => {
@@ -139,6 +151,7 @@ export const UserPanel = ({
     return () => clearTimeout(timer);
   }, [trace]);
   const latest = rejections[0];
+  const replaced = useSyncExternalStore(tracker.subscribe, () => tracker.replacedOf(user.key));
 
   useEffect(() => {
     if (!latest?.row) return;
@@ -158,7 +171,15 @@ export const UserPanel = ({
   const write = (change: GridWrite) => {
     const store = connection?.untypedStore;
     if (!store) return;
-    tracker.noteWrite(user.key, change.table, change.row, change.cells);
+    const shownBy = labelField(datastoreConfig?.tables[change.table]);
+    const label = shownBy ? store.getCell(change.table, change.row, shownBy) : undefined;
+    tracker.noteWrite(
+      user.key,
+      change.table,
+      change.row,
+      change.cells,
+      typeof label === 'string' && label ? label : change.row,
+    );
     if (change.kind === 'delete') {
       store.delRow(change.table, change.row);
       return;
@@ -180,15 +201,18 @@ export const UserPanel = ({
       <header className="dd-user-head">
         <div>
           <strong className="dd-user-name">{user.name}</strong>{' '}
-          <span className="dd-muted">
-            id “{user.sub}”{user.roles.length > 0 ? `, roles: ${user.roles.join(', ')}` : ''}
+          <span className="dd-muted dd-user-who">
+            id <ShortId id={user.sub} label="user id" />
+            {user.roles.length > 0 ? `, roles: ${user.roles.join(', ')}` : ''}
             {user.tenant ? `, organisation: ${user.tenant}` : ''}
           </span>
         </div>
         <div className="dd-user-actions">
-          <button type="button" className="dd-secondary" onClick={onEdit}>
-            Edit person
-          </button>
+          {editor ? null : (
+            <button type="button" className="dd-secondary" onClick={onEdit}>
+              Edit person
+            </button>
+          )}
           {canRemove ? (
             <button
               type="button"
@@ -201,6 +225,7 @@ export const UserPanel = ({
           ) : null}
         </div>
       </header>
+      {editor}
       <div className={`dd-status dd-status-${status.status}`} data-status={status.status}>
         <label className="dd-switch">
           <input
@@ -212,7 +237,10 @@ export const UserPanel = ({
               if (event.target.checked) {
                 tracker.noteOnline(user.key);
                 connection?.goOnline();
-              } else connection?.goOffline();
+              } else {
+                tracker.noteOffline(user.key);
+                connection?.goOffline();
+              }
             }}
           />{' '}
           {STATUS_WORDS[status.status]}
@@ -221,6 +249,18 @@ export const UserPanel = ({
           <span className="dd-reason"> — {status.reason}</span>
         ) : null}
       </div>
+      {replaced.length > 0 ? (
+        <ul className="dd-replaced-list" aria-label={`${user.name}'s replaced changes`}>
+          {replaced.map((change) => (
+            <li
+              key={`${change.at}-${change.table}-${change.rowLabel}-${change.cell}`}
+              className="dd-replaced"
+            >
+              {replacedWords(change, users)}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {instanceBar}
       {readOnly ? (
         <p className="dd-note">
