@@ -130,33 +130,35 @@ export const InstancesView = ({
                       <td>{rows ?? '…'}</td>
                       <td>{s ? byteSize(s.bytes) : '…'}</td>
                       <td>{s ? s.connections : '…'}</td>
-                      <td className="instance-actions">
-                        <button
-                          type="button"
-                          className="ghost"
-                          aria-expanded={opened === i.id}
-                          onClick={() => setOpened(opened === i.id ? undefined : i.id)}
-                        >
-                          Backups
-                        </button>
-                        <button
-                          type="button"
-                          className="ghost danger"
-                          onClick={async () => {
-                            if (
-                              !confirm(`Delete instance "${i.id}" and all its data? This cannot be undone.`)
-                            )
-                              return;
-                            try {
-                              await deleteInstance(connection, app, ds, i.id);
-                              await load();
-                            } catch (e) {
-                              setError((e as Error).message);
-                            }
-                          }}
-                        >
-                          Delete
-                        </button>
+                      <td>
+                        <div className="instance-actions">
+                          <button
+                            type="button"
+                            className="ghost"
+                            aria-expanded={opened === i.id}
+                            onClick={() => setOpened(opened === i.id ? undefined : i.id)}
+                          >
+                            Backups
+                          </button>
+                          <button
+                            type="button"
+                            className="ghost danger"
+                            onClick={async () => {
+                              if (
+                                !confirm(`Delete instance "${i.id}" and all its data? This cannot be undone.`)
+                              )
+                                return;
+                              try {
+                                await deleteInstance(connection, app, ds, i.id);
+                                await load();
+                              } catch (e) {
+                                setError((e as Error).message);
+                              }
+                            }}
+                          >
+                            Delete
+                          </button>
+                        </div>
                       </td>
                     </tr>
                     {opened === i.id && (

@@ -40,13 +40,17 @@ const OPERATION_WORDS = { create: 'Adding', update: 'Changing', delete: 'Deletin
 export const ruleInWords = (rejection: Rejection): string =>
   rejection.expression ? describeRule(rejection.expression) : rejection.reason;
 
-const RejectionEntry = ({ rejection }: { rejection: Rejection }) => (
+/** How a refused change reads: the row by its first text field when it has one ("lists › Groceries"), else its id. */
+const RejectionEntry = ({ rejection, rowLabel }: { rejection: Rejection; rowLabel: string | undefined }) => (
   <li className="dd-rejection" data-rule={rejection.rule}>
     <div>
       <strong>
         {OPERATION_WORDS[rejection.operation]} {rejection.table}
-        {rejection.row ? ` row “${rejection.row}”` : ''}
-        {rejection.cells.length > 0 ? ` (${rejection.cells.join(', ')})` : ''} was refused.
+        {rowLabel ? ` › ${rowLabel}` : rejection.row ? ` row “${rejection.row}”` : ''}
+        {rejection.cells.length > 0 && rejection.operation !== 'delete'
+          ? ` (${rejection.cells.join(', ')})`
+          : ''}{' '}
+        was refused.
       </strong>
     </div>
     <div className="dd-rule-words">{ruleInWords(rejection)}</div>
@@ -55,7 +59,9 @@ const RejectionEntry = ({ rejection }: { rejection: Rejection }) => (
         Rule “{rejection.rule}”: <code className="dd-cel">{rejection.expression}</code>
       </div>
     ) : null}
-    {rejection.reason && rejection.expression ? <div className="dd-muted">{rejection.reason}</div> : null}
+    {rejection.reason && rejection.expression && !rejection.reason.startsWith(rejection.expression) ? (
+      <div className="dd-muted">{rejection.reason}</div>
+    ) : null}
   </li>
 );
 
@@ -167,6 +173,13 @@ export const UserPanel = ({
     );
     return () => clearTimeout(timer);
   }, [latest]);
+
+  /** A row's first text field as people know it, while this person's store holds the row. */
+  const rowLabelOf = (table: string, row: string): string | undefined => {
+    const shownBy = labelField(datastoreConfig?.tables[table]);
+    const value = shownBy && row ? connection?.untypedStore.getCell(table, row, shownBy) : undefined;
+    return typeof value === 'string' && value ? value : undefined;
+  };
 
   const write = (change: GridWrite) => {
     const store = connection?.untypedStore;
@@ -292,7 +305,11 @@ export const UserPanel = ({
       ) : (
         <ul className="dd-rejections">
           {rejections.map((rejection, index) => (
-            <RejectionEntry key={`${rejection.at}-${index}`} rejection={rejection} />
+            <RejectionEntry
+              key={`${rejection.at}-${index}`}
+              rejection={rejection}
+              rowLabel={rowLabelOf(rejection.table, rejection.row)}
+            />
           ))}
         </ul>
       )}

@@ -38,11 +38,13 @@ const PANE_RULES = `
 .dd-preview .dd-grid { border-collapse: collapse; width: 100%; margin: var(--dd-space-2) 0; }
 .dd-preview .dd-grid caption { text-align: left; font-weight: 600; }
 .dd-preview .dd-grid th, .dd-preview .dd-grid td { border: 1px solid var(--dd-line); padding: 2px var(--dd-space-1); text-align: left; }
+.dd-preview .dd-grid th, .dd-preview .dd-grid td:first-child, .dd-preview .dd-grid td:last-child { white-space: nowrap; }
+.dd-preview .dd-grid td:last-child { width: 1%; }
 .dd-preview .dd-grid th { font-weight: 600; color: var(--dd-text-soft); background: var(--dd-surface-sunken); }
-.dd-preview .dd-grid input[type=text], .dd-preview .dd-grid input[type=number] { width: 100%; min-width: 50px; border: 1px solid transparent; background: transparent; }
+.dd-preview .dd-grid input[type=text], .dd-preview .dd-grid input[type=number] { width: 100%; min-width: 40px; border: 1px solid transparent; background: transparent; }
 .dd-preview .dd-grid input:focus { border-color: var(--dd-accent); background: var(--dd-surface); }
 .dd-preview .dd-grid input[readonly] { color: var(--dd-text-soft); }
-.dd-preview .dd-grid select { width: 100%; min-width: 80px; }
+.dd-preview .dd-grid select { width: 100%; min-width: 60px; }
 .dd-preview .dd-grid-wrap { overflow-x: auto; max-width: 100%; }
 .dd-preview .dd-grid input[type=datetime-local] { min-width: 0; width: 100%; }
 .dd-preview .dd-auto { color: var(--dd-muted); font-style: italic; white-space: nowrap; }
