@@ -17,10 +17,13 @@ import { useProblems } from '../model/useProblems.ts';
 import { addTable, layoutOf, setPosition, setReference, type Point } from '../model/config-edits.ts';
 import { autoLayout, nodeSize } from '../model/auto-layout.ts';
 import { pointerSegments } from '../model/problem-place.ts';
+import { RelationEdge } from './RelationEdge.tsx';
 import { TableNode, type TableNodeType } from './TableNode.tsx';
 import { MANY_MARKER, ONE_MARKER, relationEdges, type Box, type RelationData } from './graph.ts';
+import './canvas.css';
 
 const nodeTypes = { table: TableNode };
+const edgeTypes = { relation: RelationEdge };
 
 /** Whether a rebuilt node shows the same thing as the one React Flow already has. */
 const sameNode = (a: TableNodeType, b: TableNodeType): boolean =>
@@ -168,7 +171,12 @@ export const Canvas = () => {
       Object.fromEntries(
         nodes.map((node): [string, Box] => [
           node.id,
-          { x: node.position.x, y: node.position.y, width: node.measured?.width ?? node.width ?? 250 },
+          {
+            x: node.position.x,
+            y: node.position.y,
+            width: node.measured?.width ?? node.width ?? 250,
+            height: node.measured?.height ?? nodeSize(Object.keys(node.data.table.fields).length).height,
+          },
         ]),
       ),
     [nodes],
@@ -236,6 +244,7 @@ export const Canvas = () => {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onConnectEnd={onConnectEnd}
         onNodeClick={(_, node) => {

@@ -18,6 +18,7 @@ import {
 import { InstancesView } from './InstancesView.tsx';
 import { TestResults } from '../tests/TestResults.tsx';
 import { useTestRun } from '../tests/useTestRun.ts';
+import './deploy.css';
 
 type Status =
   | { kind: 'idle' }

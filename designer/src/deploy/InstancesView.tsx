@@ -45,8 +45,9 @@ export const InstancesView = ({
       const list = await fetchInstances(connection, app, ds);
       setError(undefined);
       setInstances(list);
-      // One instance (a shared datastore's `main`): its backups are what the person came for.
-      if (list.length === 1) setOpened((o) => o ?? list[0]?.id);
+      // A shared datastore has one instance, `main`: its backups are what the person came for.
+      if (config.datastores[ds]?.instances === 'single' && list.length === 1)
+        setOpened((o) => o ?? list[0]?.id);
       const entries = await Promise.all(
         list.slice(0, 50).map(async (i) => [i.id, await fetchStats(connection, app, ds, i.id)] as const),
       );
@@ -55,7 +56,7 @@ export const InstancesView = ({
       setInstances([]);
       setError((e as Error).message);
     }
-  }, [connection, app, ds]);
+  }, [connection, app, ds, config]);
 
   /** Reads one instance's stats again and returns its rows, every table counted. */
   const readRows = useCallback(
@@ -129,33 +130,35 @@ export const InstancesView = ({
                       <td>{rows ?? '…'}</td>
                       <td>{s ? byteSize(s.bytes) : '…'}</td>
                       <td>{s ? s.connections : '…'}</td>
-                      <td className="instance-actions">
-                        <button
-                          type="button"
-                          className="ghost"
-                          aria-expanded={opened === i.id}
-                          onClick={() => setOpened(opened === i.id ? undefined : i.id)}
-                        >
-                          Backups
-                        </button>
-                        <button
-                          type="button"
-                          className="ghost danger"
-                          onClick={async () => {
-                            if (
-                              !confirm(`Delete instance "${i.id}" and all its data? This cannot be undone.`)
-                            )
-                              return;
-                            try {
-                              await deleteInstance(connection, app, ds, i.id);
-                              await load();
-                            } catch (e) {
-                              setError((e as Error).message);
-                            }
-                          }}
-                        >
-                          Delete
-                        </button>
+                      <td>
+                        <div className="instance-actions">
+                          <button
+                            type="button"
+                            className="ghost"
+                            aria-expanded={opened === i.id}
+                            onClick={() => setOpened(opened === i.id ? undefined : i.id)}
+                          >
+                            Backups
+                          </button>
+                          <button
+                            type="button"
+                            className="ghost danger"
+                            onClick={async () => {
+                              if (
+                                !confirm(`Delete instance "${i.id}" and all its data? This cannot be undone.`)
+                              )
+                                return;
+                              try {
+                                await deleteInstance(connection, app, ds, i.id);
+                                await load();
+                              } catch (e) {
+                                setError((e as Error).message);
+                              }
+                            }}
+                          >
+                            Delete
+                          </button>
+                        </div>
                       </td>
                     </tr>
                     {opened === i.id && (

@@ -11,6 +11,7 @@ import { ViewErrorBoundary } from './ViewErrorBoundary.tsx';
 import { DesignView } from './DesignView.tsx';
 import { DeployView } from '../deploy/DeployView.tsx';
 import { PreviewTab } from '../preview/PreviewTab.tsx';
+import './editor.css';
 
 const JsonView = lazy(() => import('../json/JsonView.tsx').then((m) => ({ default: m.JsonView })));
 

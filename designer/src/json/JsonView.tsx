@@ -7,6 +7,7 @@ import { useDesigner } from '../model/useDesigner.ts';
 import { configText } from '../model/config-file.ts';
 import { ProblemsPanel } from '../panels/ProblemsPanel.tsx';
 import { undrawableReason } from '../model/config-shape.ts';
+import './json.css';
 
 monaco.json.jsonDefaults.setDiagnosticsOptions({
   validate: true,

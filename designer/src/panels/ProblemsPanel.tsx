@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useDesigner } from '../model/useDesigner.ts';
 import { useProblems } from '../model/useProblems.ts';
 import { placeOf } from '../model/problem-place.ts';
+import './problems.css';
 
 /** Lists the draft's problems under the canvas. */
 export const ProblemsPanel = () => {

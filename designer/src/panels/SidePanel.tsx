@@ -4,6 +4,7 @@ import { useDesigner } from '../model/useDesigner.ts';
 import { DatastorePanel } from './DatastorePanel.tsx';
 import { TablePanel } from './TablePanel.tsx';
 import { FieldPanel } from './FieldPanel.tsx';
+import './panels.css';
 
 /** Shows the panel for the selection and brings a selected rule or field into view when asked. */
 export const SidePanel = () => {

@@ -4,6 +4,7 @@ import { validateConfig } from '@datastore-designer/schema';
 import { useDesigner } from '../model/useDesigner.ts';
 import { loadConnection } from '../model/runtime-client.ts';
 import { appendScenario } from '../tests/test-edits.ts';
+import './preview-tab.css';
 
 // The pane brings TinyBase and its sync client: loaded only when someone opens the tab.
 const PreviewPane = lazy(() =>

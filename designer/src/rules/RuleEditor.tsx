@@ -9,6 +9,7 @@ import {
 } from '@datastore-designer/schema';
 import { celToChoice, choiceToCel, presetsFor, type RuleChoice } from '../model/rule-presets.ts';
 import { ruleLabel } from '../model/problem-place.ts';
+import './rules.css';
 
 const CelEditor = lazy(() => import('./CelEditor.tsx').then((m) => ({ default: m.CelEditor })));
 

@@ -4,6 +4,7 @@ import { blankConfig, parseConfigText, templates, type AppConfig } from '@datast
 import { createProject, deleteProject, listProjects, type ProjectMeta } from '../model/project-storage.ts';
 import { undrawableReason } from '../model/config-shape.ts';
 import { fetchApps, fetchLiveConfig, loadConnection } from '../model/runtime-client.ts';
+import './start.css';
 
 /** Opens a project by putting its id in the address. */
 const open = (meta: ProjectMeta): void => {

@@ -1,5 +1,6 @@
 // For `multi` datastores: create a space as this person, invite others, open or join a space by its id.
 import { useState } from 'react';
+import { ShortId } from './ShortId.tsx';
 import type { SimulatedUser } from './simulated-users.ts';
 
 /** A space (multi instance) created during this preview, and who created it. */
@@ -50,12 +51,20 @@ export const MultiInstanceBar = ({
             In{' '}
             <strong data-testid="open-space" data-space={openSpace} title={`Its id: ${openSpace}`}>
               {spaces.find((space) => space.id === openSpace)?.name ?? 'a space'}
-            </strong>
+            </strong>{' '}
+            <span className="dd-muted">
+              id <ShortId id={openSpace} label="space id" />
+            </span>
           </>
         ) : (
           <span className="dd-muted">Not in a space yet.</span>
         )}{' '}
-        <button type="button" disabled={busy} onClick={onCreate}>
+        <button
+          type="button"
+          className={openSpace ? undefined : 'dd-primary'}
+          disabled={busy}
+          onClick={onCreate}
+        >
           Create a new space
         </button>
       </div>

@@ -179,16 +179,6 @@ const UserColumn = (props: ColumnProps) => {
 
   return (
     <div className="dd-column">
-      {editing ? (
-        <UserEditor
-          user={user}
-          onCancel={() => setEditing(false)}
-          onSave={(next) => {
-            setEditing(false);
-            props.onChange(next);
-          }}
-        />
-      ) : null}
       {kind !== 'multi' && message ? <div className="dd-note">{message}</div> : null}
       <UserPanel
         user={user}
@@ -222,6 +212,18 @@ const UserColumn = (props: ColumnProps) => {
         onRecordWrite={recording.onRecordWrite}
         check={recording.check}
         canRemove={props.canRemove}
+        editor={
+          editing ? (
+            <UserEditor
+              user={user}
+              onCancel={() => setEditing(false)}
+              onSave={(next) => {
+                setEditing(false);
+                props.onChange(next);
+              }}
+            />
+          ) : undefined
+        }
         onEdit={props.recording ? undefined : () => setEditing(true)}
         onRemove={props.onRemove}
       />
@@ -299,6 +301,7 @@ export const PreviewPane = ({ config, app, runtime, onRecordScenario }: PreviewP
         </label>
         <button
           type="button"
+          className="dd-primary"
           disabled={users.length >= MAX_USERS}
           onClick={() => setUsers((list) => [...list, userFromPreset(preset, list)])}
         >

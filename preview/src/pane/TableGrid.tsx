@@ -2,6 +2,7 @@
 import type { CellValue, FieldConfig, TableConfig } from '@datastore-designer/schema';
 import { useState, type KeyboardEvent } from 'react';
 import type { MergeableStore } from 'tinybase';
+import { ShortId } from './ShortId.tsx';
 import { useCell, useRowIds, useTable } from 'tinybase/ui-react';
 import { CheckRowSelect, type RowCheck } from './CheckRowSelect.tsx';
 
@@ -50,7 +51,7 @@ const toLocalInput = (ms: number): string =>
 const fromLocalInput = (text: string): string => (text === '' ? '' : String(new Date(text).getTime()));
 
 /** The field people recognise a row of `table` by: its first plain text field. */
-const labelField = (table: TableConfig | undefined): string | undefined =>
+export const labelField = (table: TableConfig | undefined): string | undefined =>
   Object.entries(table?.fields ?? {}).find(
     ([, field]) => field.type === 'string' && !field.auto && field.references === undefined,
   )?.[0];
@@ -351,7 +352,9 @@ export const TableGrid = ({
         <tbody>
           {rowIds.map((rowId) => (
             <tr key={rowId} data-row={rowId} className={flashingRows.has(rowId) ? 'dd-flash' : undefined}>
-              <td className="dd-muted">{rowId}</td>
+              <td className="dd-muted">
+                <ShortId id={rowId} label="row id" />
+              </td>
               {fieldIds.map((fieldId) => (
                 <td key={fieldId}>
                   <CellEditor
@@ -370,7 +373,7 @@ export const TableGrid = ({
                 {readOnly ? null : (
                   <button
                     type="button"
-                    className="dd-secondary"
+                    className="dd-icon"
                     title="Delete this row"
                     aria-label={`delete ${rowId}`}
                     onClick={() =>

@@ -19,6 +19,7 @@ export const UserEditor = ({
   return (
     <form
       className="dd-user-editor"
+      aria-label={`Edit ${user.name}`}
       onSubmit={(event) => {
         event.preventDefault();
         if (!sub.trim()) return;
@@ -46,8 +47,10 @@ export const UserEditor = ({
       <label>
         Organisation <input value={tenant} onChange={(event) => setTenant(event.target.value)} />
       </label>
-      <div>
-        <button type="submit">Save</button>{' '}
+      <div className="dd-buttons">
+        <button type="submit" className="dd-primary">
+          Save
+        </button>
         <button type="button" onClick={onCancel}>
           Cancel
         </button>

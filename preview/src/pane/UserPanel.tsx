@@ -1,11 +1,12 @@
 // One simulated person's column: their connection, their grids, their refused writes, latency and wire trace.
 import { describeRule, type AppConfig } from '@datastore-designer/schema';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { Rejection } from '../rejection-notice.ts';
 import type { RowCheck } from './CheckRowSelect.tsx';
 import { clockWords } from './clock-words.ts';
-import type { ChangeLatency, LatencyTracker } from './latency-tracker.ts';
-import { TableGrid, type GridWrite } from './TableGrid.tsx';
+import type { ChangeLatency, LatencyTracker, ReplacedChange } from './latency-tracker.ts';
+import { ShortId } from './ShortId.tsx';
+import { labelField, TableGrid, type GridWrite } from './TableGrid.tsx';
 import type { SimulatedUser } from './simulated-users.ts';
 import type { PaneTraceEntry, UserConnectionState } from './useUserConnection.ts';
 
@@ -26,6 +27,8 @@ interface UserPanelProps {
   /** While a test is recorded: checks what someone sees of a row. */
   check?: RowCheck;
   canRemove: boolean;
+  /** The person's editor, shown inside their card while they are being edited. */
+  editor?: ReactNode;
   /** Opens the person's editor; absent while recording, when who they are must stay put. */
   onEdit?: () => void;
   onRemove: () => void;
@@ -44,13 +47,17 @@ const OPERATION_WORDS = { create: 'Adding', update: 'Changing', delete: 'Deletin
 export const ruleInWords = (rejection: Rejection): string =>
   rejection.expression ? describeRule(rejection.expression) : rejection.reason;
 
-const RejectionEntry = ({ rejection }: { rejection: Rejection }) => (
+/** How a refused change reads: the row by its first text field when it has one ("lists › Groceries"), else its id. */
+const RejectionEntry = ({ rejection, rowLabel }: { rejection: Rejection; rowLabel: string | undefined }) => (
   <li className="dd-rejection" data-rule={rejection.rule}>
     <div>
       <strong>
         {OPERATION_WORDS[rejection.operation]} {rejection.table}
-        {rejection.row ? ` row “${rejection.row}”` : ''}
-        {rejection.cells.length > 0 ? ` (${rejection.cells.join(', ')})` : ''} was refused.
+        {rowLabel ? ` › ${rowLabel}` : rejection.row ? ` row “${rejection.row}”` : ''}
+        {rejection.cells.length > 0 && rejection.operation !== 'delete'
+          ? ` (${rejection.cells.join(', ')})`
+          : ''}{' '}
+        was refused.
       </strong>
     </div>
     <div className="dd-rule-words">{ruleInWords(rejection)}</div>
@@ -59,7 +66,9 @@ const RejectionEntry = ({ rejection }: { rejection: Rejection }) => (
         Rule “{rejection.rule}”: <code className="dd-cel">{rejection.expression}</code>
       </div>
     ) : null}
-    {rejection.reason && rejection.expression ? <div className="dd-muted">{rejection.reason}</div> : null}
+    {rejection.reason && rejection.expression && !rejection.reason.startsWith(rejection.expression) ? (
+      <div className="dd-muted">{rejection.reason}</div>
+    ) : null}
   </li>
 );
 
@@ -120,6 +129,14 @@ const latencyWords = (
   return later ? later.trim() : 'Last change has not reached anyone else (yet).';
 };
 
+/** "Your change to customers › Acme › name was replaced by Alice's later change." */
+const replacedWords = (change: ReplacedChange, users: SimulatedUser[]): string => {
+  const by = users.find((other) => other.key === change.by)?.name;
+  return `Your change to ${change.table} › ${change.rowLabel} › ${change.cell} was replaced by ${
+    by ? `${by}'s later change` : 'a later change from the server'
+  }.`;
+};
+
 /** A column for one simulated person. */
 export const UserPanel = ({
   user,
@@ -134,6 +151,7 @@ export const UserPanel = ({
   onRecordWrite,
   check,
   canRemove,
+  editor,
   onEdit,
   onRemove,
 }: UserPanelProps) => {
@@ -149,6 +167,7 @@ export const UserPanel = ({
   }, [trace]);
   const latest = rejections[0];
   const clockLine = clockWords(connection?.clockOffsetMs, status);
+  const replaced = useSyncExternalStore(tracker.subscribe, () => tracker.replacedOf(user.key));
 
   useEffect(() => {
     if (!latest?.row) return;
@@ -165,10 +184,25 @@ export const UserPanel = ({
     return () => clearTimeout(timer);
   }, [latest]);
 
+  /** A row's first text field as people know it, while this person's store holds the row. */
+  const rowLabelOf = (table: string, row: string): string | undefined => {
+    const shownBy = labelField(datastoreConfig?.tables[table]);
+    const value = shownBy && row ? connection?.untypedStore.getCell(table, row, shownBy) : undefined;
+    return typeof value === 'string' && value ? value : undefined;
+  };
+
   const write = (change: GridWrite) => {
     const store = connection?.untypedStore;
     if (!store) return;
-    tracker.noteWrite(user.key, change.table, change.row, change.cells);
+    const shownBy = labelField(datastoreConfig?.tables[change.table]);
+    const label = shownBy ? store.getCell(change.table, change.row, shownBy) : undefined;
+    tracker.noteWrite(
+      user.key,
+      change.table,
+      change.row,
+      change.cells,
+      typeof label === 'string' && label ? label : change.row,
+    );
     onRecordWrite?.(change);
     if (change.kind === 'delete') {
       store.delRow(change.table, change.row);
@@ -191,17 +225,18 @@ export const UserPanel = ({
       <header className="dd-user-head">
         <div>
           <strong className="dd-user-name">{user.name}</strong>{' '}
-          <span className="dd-muted">
-            id “{user.sub}”{user.roles.length > 0 ? `, roles: ${user.roles.join(', ')}` : ''}
+          <span className="dd-muted dd-user-who">
+            id <ShortId id={user.sub} label="user id" />
+            {user.roles.length > 0 ? `, roles: ${user.roles.join(', ')}` : ''}
             {user.tenant ? `, organisation: ${user.tenant}` : ''}
           </span>
         </div>
         <div className="dd-user-actions">
-          {onEdit ? (
+          {editor || !onEdit ? null : (
             <button type="button" className="dd-secondary" onClick={onEdit}>
               Edit person
             </button>
-          ) : null}
+          )}
           {canRemove ? (
             <button
               type="button"
@@ -214,6 +249,7 @@ export const UserPanel = ({
           ) : null}
         </div>
       </header>
+      {editor}
       <div className={`dd-status dd-status-${status.status}`} data-status={status.status}>
         <label className="dd-switch">
           <input
@@ -225,7 +261,10 @@ export const UserPanel = ({
               if (event.target.checked) {
                 tracker.noteOnline(user.key);
                 connection?.goOnline();
-              } else connection?.goOffline();
+              } else {
+                tracker.noteOffline(user.key);
+                connection?.goOffline();
+              }
             }}
           />{' '}
           {STATUS_WORDS[status.status]}
@@ -238,6 +277,18 @@ export const UserPanel = ({
         <p className="dd-note" data-testid="clock">
           {clockLine}
         </p>
+      ) : null}
+      {replaced.length > 0 ? (
+        <ul className="dd-replaced-list" aria-label={`${user.name}'s replaced changes`}>
+          {replaced.map((change) => (
+            <li
+              key={`${change.at}-${change.table}-${change.rowLabel}-${change.cell}`}
+              className="dd-replaced"
+            >
+              {replacedWords(change, users)}
+            </li>
+          ))}
+        </ul>
       ) : null}
       {instanceBar}
       {readOnly ? (
@@ -271,7 +322,11 @@ export const UserPanel = ({
       ) : (
         <ul className="dd-rejections">
           {rejections.map((rejection, index) => (
-            <RejectionEntry key={`${rejection.at}-${index}`} rejection={rejection} />
+            <RejectionEntry
+              key={`${rejection.at}-${index}`}
+              rejection={rejection}
+              rowLabel={rowLabelOf(rejection.table, rejection.row)}
+            />
           ))}
         </ul>
       )}

@@ -16,6 +16,19 @@ export interface ChangeLatency {
 /** Where a received row came from, as far as the preview can tell. */
 export type TraceSource = { kind: 'person'; who: string } | { kind: 'echo' | 'undo' | 'server' };
 
+/** A change a person made while offline that someone's later change replaced once they came back online. */
+export interface ReplacedChange {
+  table: string;
+  /** How people know the row: its first text field when it had one as the person wrote, else its id. */
+  rowLabel: string;
+  cell: string;
+  /** The key of the person whose later change won, or undefined when it was the server's. */
+  by: string | undefined;
+  at: number;
+}
+
+const NONE: readonly ReplacedChange[] = [];
+
 interface PendingWrite {
   writer: string;
   value: unknown;
@@ -31,17 +44,41 @@ export class LatencyTracker {
   readonly #listeners = new Set<() => void>();
   /** Since when (performance.now) each user has been connected and online without a break. */
   readonly #onlineSince = new Map<string, number>();
+  /** Who is offline now, and the cells each wrote while offline (value and row label), by cell key. */
+  readonly #offline = new Set<string>();
+  readonly #offlineWrites = new Map<string, Map<string, { value: unknown; rowLabel: string }>>();
+  #replaced: Record<string, readonly ReplacedChange[]> = {};
 
   /** Records that a user just came (back) online: changes made before now reach them "later", not with a latency. */
   noteOnline(user: string): void {
     this.#onlineSince.set(user, performance.now());
+    this.#offline.delete(user);
   }
 
-  /** Records that `writer` is about to write these cells (undefined = deleted) of one row. */
-  noteWrite(writer: string, table: string, row: string, cells: Record<string, unknown>): void {
+  /** Records that a user went offline: what they write now may be replaced by later changes when they return. */
+  noteOffline(user: string): void {
+    this.#offline.add(user);
+  }
+
+  /** Records that `writer` is about to write these cells (undefined = deleted) of one row, known as `rowLabel`. */
+  noteWrite(
+    writer: string,
+    table: string,
+    row: string,
+    cells: Record<string, unknown>,
+    rowLabel: string = row,
+  ): void {
     const at = performance.now();
-    for (const [cell, value] of Object.entries(cells))
-      this.#pending.set(cellKey(table, row, cell), { writer, value, at });
+    const offline = this.#offline.has(writer);
+    const kept = this.#offlineWrites.get(writer) ?? new Map<string, { value: unknown; rowLabel: string }>();
+    this.#offlineWrites.set(writer, kept);
+    for (const [cell, value] of Object.entries(cells)) {
+      const key = cellKey(table, row, cell);
+      this.#pending.set(key, { writer, value, at });
+      // A change made online settles at once; only offline ones can be overtaken unseen.
+      if (offline) kept.set(key, { value, rowLabel });
+      else kept.delete(key);
+    }
     this.#latest = { ...this.#latest, [writer]: { at: Date.now(), table, row, reached: {}, later: [] } };
     this.#emit();
   }
@@ -67,6 +104,7 @@ export class LatencyTracker {
     this.noteOnline(user);
     const id = store.addCellListener(null, null, null, (_store, table, row, cell, newCell) => {
       const pending = this.#pending.get(cellKey(table, row, cell));
+      this.#noteReplaced(user, table, row, cell, newCell, pending);
       if (!pending || pending.writer === user || pending.value !== newCell) return;
       const last = this.#latest[pending.writer];
       if (!last || last.table !== table || last.row !== row) return;
@@ -81,6 +119,30 @@ export class LatencyTracker {
       this.#emit();
     });
     return () => store.delListener(id);
+  }
+
+  /** The person's offline changes that later changes replaced, newest first (the same array until it changes). */
+  replacedOf = (user: string): readonly ReplacedChange[] => this.#replaced[user] ?? NONE;
+
+  /** A cell the person wrote offline now holds another value: someone's later change won the merge. */
+  #noteReplaced(
+    user: string,
+    table: string,
+    row: string,
+    cell: string,
+    value: unknown,
+    pending: PendingWrite | undefined,
+  ): void {
+    const key = cellKey(table, row, cell);
+    const mine = this.#offlineWrites.get(user)?.get(key);
+    if (!mine || this.#offline.has(user) || mine.value === value) return;
+    this.#offlineWrites.get(user)?.delete(key);
+    // The person's own write undone is a refusal, which the card shows with its rule.
+    if (pending?.writer === user) return;
+    const by = pending && pending.value === value ? pending.writer : undefined;
+    const change: ReplacedChange = { table, rowLabel: mine.rowLabel, cell, by, at: Date.now() };
+    this.#replaced = { ...this.#replaced, [user]: [change, ...(this.#replaced[user] ?? NONE)].slice(0, 5) };
+    this.#emit();
   }
 
   /** For useSyncExternalStore. */

@@ -1,50 +1,74 @@
-// The preview pane's styles, scoped under .dd-preview so they never leak into the designer.
+// The preview pane's styles over the shared design tokens, scoped under .dd-preview so they never leak into a page.
+import { DESIGN_TOKENS_CSS } from '../design-tokens.ts';
 
-/** CSS for the pane, rendered in a <style> element by PreviewPane. */
-export const PANE_STYLES = `
-.dd-preview { font: 13px/1.4 system-ui, sans-serif; color: #1d2430; padding: 8px; }
-.dd-preview .dd-toolbar { display: flex; flex-wrap: wrap; gap: 10px; align-items: center; margin-bottom: 6px; }
-.dd-preview .dd-deploy { padding: 2px 8px; border-radius: 10px; background: #eef2f7; }
-.dd-preview .dd-deploy-deployed { background: #e3f6e8; color: #135c2b; }
-.dd-preview .dd-deploy-failed { background: #fde8e8; color: #8a1c1c; }
-.dd-preview .dd-users { display: grid; gap: 10px; overflow-x: auto; }
-.dd-preview .dd-user { border: 1px solid #d5dbe3; border-radius: 8px; padding: 8px; background: #fff; min-width: 0; }
-.dd-preview .dd-user-head { display: flex; justify-content: space-between; gap: 6px; align-items: baseline; }
-.dd-preview .dd-user-name { font-size: 15px; }
-.dd-preview .dd-user-actions button { font-size: 11px; }
-.dd-preview .dd-muted { color: #6b7685; font-size: 12px; }
-.dd-preview .dd-note { background: #f5f7fa; border-left: 3px solid #8aa1c1; padding: 4px 8px; margin: 6px 0; }
-.dd-preview .dd-status { margin: 6px 0; padding: 3px 6px; border-radius: 6px; }
-.dd-preview .dd-status-online { background: #e3f6e8; }
-.dd-preview .dd-status-offline { background: #fff4d6; }
-.dd-preview .dd-status-connecting { background: #eef2f7; }
-.dd-preview .dd-status-refused { background: #fde8e8; }
-.dd-preview .dd-grid { border-collapse: collapse; width: 100%; margin: 8px 0; }
+/** CSS for the pane, rules only: every colour, size and radius is a `--dd-…` token. */
+const PANE_RULES = `
+.dd-preview { font: var(--dd-text-md)/1.4 var(--dd-font); color: var(--dd-text); padding: var(--dd-space-2); }
+.dd-preview * { box-sizing: border-box; }
+.dd-preview button { font: inherit; border-radius: var(--dd-radius); padding: var(--dd-button-small-padding); cursor: pointer;
+  background: var(--dd-button-secondary-bg); color: var(--dd-button-secondary-text); border: 1px solid var(--dd-button-secondary-line); }
+.dd-preview button:hover:not(:disabled) { background: var(--dd-button-secondary-hover); }
+.dd-preview button.dd-primary { background: var(--dd-button-primary-bg); color: var(--dd-button-primary-text); border-color: var(--dd-button-primary-bg); font-weight: 600; }
+.dd-preview button.dd-primary:hover:not(:disabled) { background: var(--dd-accent-strong); }
+.dd-preview button:disabled { opacity: 0.45; cursor: default; }
+.dd-preview button.dd-icon { padding: 0 var(--dd-space-1); border-color: transparent; background: transparent; color: var(--dd-muted); }
+.dd-preview button.dd-icon:hover:not(:disabled) { color: var(--dd-accent); background: var(--dd-accent-soft); }
+.dd-preview input, .dd-preview select { font: inherit; color: inherit; border: 1px solid var(--dd-line-strong); border-radius: var(--dd-radius-sm); padding: 2px var(--dd-space-1); background: var(--dd-surface); min-width: 0; max-width: 100%; }
+.dd-preview input:focus, .dd-preview select:focus { outline: var(--dd-focus-ring); border-color: var(--dd-accent); }
+.dd-preview .dd-toolbar { display: flex; flex-wrap: wrap; gap: var(--dd-space-2) var(--dd-space-3); align-items: center; margin-bottom: var(--dd-space-2); }
+.dd-preview .dd-deploy { padding: 2px var(--dd-space-2); border-radius: var(--dd-radius-pill); background: var(--dd-code-bg); }
+.dd-preview .dd-deploy-deployed { background: var(--dd-ok-soft); color: var(--dd-ok); }
+.dd-preview .dd-deploy-failed { background: var(--dd-bad-soft); color: var(--dd-bad-text); }
+.dd-preview .dd-users { display: grid; gap: var(--dd-space-3); overflow-x: auto; align-items: start; }
+.dd-preview .dd-column { min-width: 0; }
+.dd-preview .dd-user { border: 1px solid var(--dd-line); border-radius: var(--dd-radius-lg); padding: var(--dd-space-3); background: var(--dd-surface); min-width: 0; overflow-wrap: anywhere; }
+.dd-preview .dd-user-head { display: flex; justify-content: space-between; gap: var(--dd-space-2); align-items: flex-start; }
+.dd-preview .dd-user-name { font-size: var(--dd-text-lg); }
+.dd-preview .dd-user-who { display: block; }
+.dd-preview .dd-user-actions { display: flex; gap: var(--dd-space-1); flex-shrink: 0; }
+.dd-preview .dd-muted { color: var(--dd-muted); font-size: var(--dd-text-sm); }
+.dd-preview .dd-note { background: var(--dd-surface-sunken); border-left: 3px solid var(--dd-accent-line); padding: var(--dd-space-1) var(--dd-space-2); margin: var(--dd-space-2) 0; border-radius: var(--dd-radius-sm); }
+.dd-preview .dd-replaced-list { padding: 0; margin: 0; }
+.dd-preview .dd-replaced { background: var(--dd-warn-soft); border-left: 3px solid var(--dd-warn); color: var(--dd-warn); padding: var(--dd-space-1) var(--dd-space-2); margin: var(--dd-space-2) 0; border-radius: var(--dd-radius-sm); list-style: none; }
+.dd-preview .dd-status { margin: var(--dd-space-2) 0; padding: var(--dd-space-1) var(--dd-space-2); border-radius: var(--dd-radius); }
+.dd-preview .dd-status-online { background: var(--dd-ok-soft); }
+.dd-preview .dd-status-offline { background: var(--dd-warn-soft); }
+.dd-preview .dd-status-connecting { background: var(--dd-code-bg); }
+.dd-preview .dd-status-refused { background: var(--dd-bad-soft); }
+.dd-preview .dd-grid { border-collapse: collapse; width: 100%; margin: var(--dd-space-2) 0; }
 .dd-preview .dd-grid caption { text-align: left; font-weight: 600; }
-.dd-preview .dd-grid th, .dd-preview .dd-grid td { border: 1px solid #e1e6ec; padding: 2px 4px; text-align: left; }
-.dd-preview .dd-grid input[type=text], .dd-preview .dd-grid input[type=number] { width: 100%; min-width: 50px; box-sizing: border-box; border: 1px solid transparent; background: transparent; }
-.dd-preview .dd-grid input:focus { border-color: #6b8fd6; background: #fff; }
-.dd-preview .dd-grid input[readonly] { color: #4a5260; }
-.dd-preview .dd-grid select { width: 100%; min-width: 80px; box-sizing: border-box; }
+.dd-preview .dd-grid th, .dd-preview .dd-grid td { border: 1px solid var(--dd-line); padding: 2px var(--dd-space-1); text-align: left; }
+.dd-preview .dd-grid th, .dd-preview .dd-grid td:first-child, .dd-preview .dd-grid td:last-child { white-space: nowrap; }
+.dd-preview .dd-grid td:last-child { width: 1%; }
+.dd-preview .dd-grid th { font-weight: 600; color: var(--dd-text-soft); background: var(--dd-surface-sunken); }
+.dd-preview .dd-grid input[type=text], .dd-preview .dd-grid input[type=number] { width: 100%; min-width: 40px; border: 1px solid transparent; background: transparent; }
+.dd-preview .dd-grid input:focus { border-color: var(--dd-accent); background: var(--dd-surface); }
+.dd-preview .dd-grid input[readonly] { color: var(--dd-text-soft); }
+.dd-preview .dd-grid select { width: 100%; min-width: 60px; }
 .dd-preview .dd-grid-wrap { overflow-x: auto; max-width: 100%; }
-.dd-preview .dd-grid input[type=datetime-local] { min-width: 0; width: 100%; box-sizing: border-box; }
-.dd-preview button.dd-secondary { background: #fff; color: #3f3aa8; border: 1px solid #cfd5e2; box-shadow: none; }
-.dd-preview button.dd-secondary:hover:not(:disabled) { background: #f3f4fb; }
-.dd-preview .dd-user-actions { display: flex; gap: 4px; flex-shrink: 0; }
-.dd-preview .dd-auto { color: #6b7285; font-style: italic; white-space: nowrap; }
-.dd-preview .dd-new-row td { background: #fafbfd; }
-.dd-preview .dd-new-row input[type=text], .dd-preview .dd-new-row input[type=number] { border-color: #d5dbe3; background: #fff; }
+.dd-preview .dd-grid input[type=datetime-local] { min-width: 0; width: 100%; }
+.dd-preview .dd-auto { color: var(--dd-muted); font-style: italic; white-space: nowrap; }
+.dd-preview .dd-new-row td { background: var(--dd-surface-sunken); }
+.dd-preview .dd-new-row input[type=text], .dd-preview .dd-new-row input[type=number] { border-color: var(--dd-line-strong); background: var(--dd-surface); }
+.dd-preview .dd-short-id { display: inline-flex; align-items: center; gap: 2px; max-width: 100%; white-space: nowrap; }
+.dd-preview .dd-short-id code { font-family: var(--dd-font-mono); font-size: var(--dd-text-sm); overflow: hidden; text-overflow: ellipsis; }
 .dd-preview .dd-flash { animation: dd-flash 1.6s ease-out; }
-@keyframes dd-flash { 0%, 40% { background: #f8b4b4; } 100% { background: transparent; } }
+@keyframes dd-flash { 0%, 40% { background: var(--dd-bad-flash); } 100% { background: transparent; } }
 .dd-preview .dd-rejections { list-style: none; padding: 0; margin: 0; max-height: 220px; overflow: auto; }
-.dd-preview .dd-rejection { border-left: 3px solid #d64545; background: #fff5f5; padding: 4px 6px; margin: 4px 0; animation: dd-flash 1.6s ease-out; }
+.dd-preview .dd-rejection { border-left: 3px solid var(--dd-bad); background: var(--dd-bad-soft); padding: var(--dd-space-1) var(--dd-space-2); margin: var(--dd-space-1) 0; border-radius: var(--dd-radius-sm); animation: dd-flash 1.6s ease-out; }
 .dd-preview .dd-rule-words { font-style: italic; }
-.dd-preview .dd-cel { background: #f0f2f5; padding: 0 3px; border-radius: 3px; }
-.dd-preview .dd-latency { margin: 6px 0; color: #35507a; }
-.dd-preview .dd-trace ol { padding-left: 18px; max-height: 200px; overflow: auto; font-size: 12px; }
-.dd-preview .dd-spaces { display: grid; gap: 4px; margin: 6px 0; padding: 6px; background: #f7f5ff; border-radius: 6px; }
-.dd-preview .dd-user-editor { display: grid; gap: 4px; padding: 6px; background: #f5f7fa; border-radius: 6px; margin-bottom: 6px; }
-.dd-preview .dd-problems { color: #8a1c1c; }
-.dd-preview .dd-programmer pre { background: #f5f7fa; padding: 6px; overflow: auto; font-size: 12px; }
-.dd-preview h4 { margin: 8px 0 2px; }
+.dd-preview .dd-cel { background: var(--dd-code-bg); padding: 0 3px; border-radius: var(--dd-radius-sm); font-family: var(--dd-font-mono); }
+.dd-preview .dd-latency { margin: var(--dd-space-2) 0; color: var(--dd-text-soft); }
+.dd-preview .dd-trace ol { padding-left: 18px; max-height: 200px; overflow: auto; font-size: var(--dd-text-sm); }
+.dd-preview .dd-spaces { display: grid; gap: var(--dd-space-2); margin: var(--dd-space-2) 0; padding: var(--dd-space-2); background: var(--dd-accent-soft); border-radius: var(--dd-radius); }
+.dd-preview .dd-spaces > div { display: flex; flex-wrap: wrap; gap: var(--dd-space-1) var(--dd-space-2); align-items: center; }
+.dd-preview .dd-user-editor { display: grid; gap: var(--dd-space-1); padding: var(--dd-space-2); background: var(--dd-surface-sunken); border-radius: var(--dd-radius); margin: var(--dd-space-2) 0; }
+.dd-preview .dd-user-editor label { display: grid; gap: 2px; }
+.dd-preview .dd-user-editor .dd-buttons { display: flex; gap: var(--dd-space-2); }
+.dd-preview .dd-problems { color: var(--dd-bad-text); }
+.dd-preview .dd-programmer pre { background: var(--dd-surface-sunken); padding: var(--dd-space-2); overflow: auto; font-size: var(--dd-text-sm); border-radius: var(--dd-radius); }
+.dd-preview h4 { margin: var(--dd-space-2) 0 2px; }
 `;
+
+/** The tokens and the pane's rules together: the pane brings its whole look into any page it is mounted in. */
+export const PANE_STYLES = DESIGN_TOKENS_CSS + PANE_RULES;

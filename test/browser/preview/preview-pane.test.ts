@@ -4,7 +4,6 @@ import type { Browser, Page } from 'playwright-core';
 import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { Runtime } from '../../support/runtime.ts';
 import {
@@ -16,8 +15,6 @@ import {
   typeInto,
   userColumn,
 } from './preview-page.ts';
-
-const docsDir = resolve(fileURLToPath(new URL('../../../docs', import.meta.url)));
 
 const boardConfig: AppConfig = {
   format: 1,
@@ -153,10 +150,8 @@ describe('PreviewPane', () => {
     const samTrace = () => userColumn(page!, 'sam').locator('details.dd-trace').textContent();
     await poll(samTrace).toContain('— refused');
     await poll(samTrace).toContain('— accepted');
-    // The committed docs image changes only when asked (SCREENSHOTS=1), so test runs leave the tree clean.
-    const path = process.env.SCREENSHOTS
-      ? resolve(docsDir, 'preview-three-users.png')
-      : resolve(tmpdir(), `preview-three-users-${process.pid}.png`);
+    // The docs' picture of three people comes from test/browser/designer/screens.test.ts (SCREENSHOTS=1).
+    const path = resolve(tmpdir(), `preview-three-users-${process.pid}.png`);
     await page.screenshot({ path, fullPage: true });
     expect(statSync(path).size).toBeGreaterThan(10_000);
     expect(await userColumn(page, 'sam').locator('.dd-rejection').count()).toBeGreaterThan(0);
