@@ -118,7 +118,7 @@ export const InstanceBackups = ({
             <li key={b.id}>
               <span>{when(b.takenAt)}</span>
               <span className="muted">
-                {rowWords(b.rows)}, {byteSize(b.bytes)}
+                {rowWords(b.rows)}, {byteSize(b.bytes)} of data
               </span>
               <button
                 type="button"

@@ -110,7 +110,9 @@ export const InstancesView = ({
                 <th>Owner</th>
                 <th>Members</th>
                 <th>Rows</th>
-                <th>Size</th>
+                <th title="What the instance takes on the runtime's disk, indexes and history included">
+                  Space used
+                </th>
                 <th>Connected now</th>
                 <th />
               </tr>
