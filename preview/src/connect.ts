@@ -191,8 +191,14 @@ export const connect = async <Schema extends OptionalTablesSchema = NoTablesSche
   const storeId = getUniqueId();
   const store = createMergeableStore(storeId, clock.now);
   const [, , encodeStamp, , , , ownClientId] = getHlcFunctions(storeId);
-  /** The store time at which the last link that came online opened: own edits since may not have arrived. */
+  /**
+   * Own edits stamped since this store time may not have reached the server: the opening time of the last link
+   * that came online. Edits from before it were offered in that link's first round, which the server answers
+   * with its pulls within a request timeout; until that time has passed, the link before it counts.
+   */
   let unconfirmedSince = 0;
+  let previousUnconfirmedSince = 0;
+  let onlineAt = 0;
   let openedAt = 0;
   const statusListeners = new ListenerSet<[StatusDetail]>();
   const rejectionListeners = new ListenerSet<[Rejection]>();
@@ -249,14 +255,20 @@ export const connect = async <Schema extends OptionalTablesSchema = NoTablesSche
       });
     },
     viewChanged() {
-      allow(() => startFreshCopy(store, ownClientId(), encodeStamp(unconfirmedSince, 0)));
+      const since =
+        clock.now() - onlineAt < requestTimeoutSeconds * 1000 ? previousUnconfirmedSince : unconfirmedSince;
+      allow(() => startFreshCopy(store, ownClientId(), encodeStamp(since, 0)));
       viewListeners.emit();
     },
     explainFailedUpgrade: (token) => readUpgradeFailure(fetchFn, syncUrl(token, 'http')),
     tokenRefreshable: () => tokens.refreshable,
     backoff: { initialMs: options.backoff?.initialMs ?? 250, maxMs: options.backoff?.maxMs ?? 10_000 },
     onState(state) {
-      if (state.name === 'online') unconfirmedSince = openedAt;
+      if (state.name === 'online') {
+        previousUnconfirmedSince = unconfirmedSince;
+        unconfirmedSince = openedAt;
+        onlineAt = clock.now();
+      }
       const next = statusOf(state, status);
       // Preparing and opening are both "connecting": listeners hear of changes only.
       if (sameStatus(next, status)) return;

@@ -32,7 +32,7 @@ export const ownEditsSince = (
         const table = (tables[tableId] ??= [{}, tableStamp]);
         const row = (table[0][rowId] ??= [{}, rowStamp]);
         row[1] = rowStamp;
-        row[0][cellId] = [value ?? null, cellStamp];
+        row[0][cellId] = [value, cellStamp];
       }
     }
   }
