@@ -66,3 +66,38 @@ describe('the person who created the row', () => {
     }
   });
 });
+
+describe('who can see rows presets', () => {
+  const deals: TableConfig = {
+    fields: { title: { type: 'string' }, owner: { type: 'string', auto: 'creator' } },
+  };
+
+  it('offers the whole-table choices, and the row-by-row ones marked as not deployable yet', () => {
+    const options = presetsFor('read', 'single', ['owner']);
+    expect(options.map((o) => o.id)).toEqual([
+      'unset',
+      'role',
+      'nobody',
+      'creator',
+      'creatorOrRole',
+      'custom',
+    ]);
+    expect(options.filter((o) => o.notYet).map((o) => o.id)).toEqual(['creator', 'creatorOrRole']);
+  });
+
+  it('writes read rules the checker accepts and reads them back', () => {
+    expect(choiceToCel({ preset: 'unset' }, 'read')).toBeUndefined();
+    const choices = [
+      { preset: 'role', role: 'team lead' },
+      { preset: 'nobody' },
+      { preset: 'creator', field: 'owner' },
+      { preset: 'creatorOrRole', field: 'owner', role: "boss's boss" },
+    ] as const;
+    for (const choice of choices) {
+      const cel = choiceToCel(choice, 'read') ?? '';
+      expect(checkRule(cel, 'read', deals)).toEqual([]);
+      expect(celToChoice(cel, ['owner'])).toEqual(choice);
+    }
+    expect(choiceToCel({ preset: 'role', role: 'team lead' }, 'read')).toBe("'team lead' in user.roles");
+  });
+});

@@ -1,12 +1,13 @@
 // connect(): one synced TinyBase MergeableStore for one datastore instance, with status, rejections and offline
 // care. It wires the parts: the socket's state machine, the token and user session, the server clock, the link.
 import type { AppConfig } from '@datastore-designer/schema';
-import { createMergeableStore, type MergeableStore } from 'tinybase';
+import { createMergeableStore, getHlcFunctions, getUniqueId, type MergeableStore } from 'tinybase';
 import type {
   MergeableStore as TypedMergeableStore,
   NoTablesSchema,
   OptionalTablesSchema,
 } from 'tinybase/with-schemas';
+import { startFreshCopy } from './fresh-copy.ts';
 import { ListenerSet } from './listener-set.ts';
 import { defaultPersister, type PersisterFactory } from './local-persister.ts';
 import type { WebSocketConstructor } from './notice-filtering-socket.ts';
@@ -93,6 +94,11 @@ export interface Connection<Schema extends OptionalTablesSchema = NoTablesSchema
   addTraceListener(listener: (event: TraceEvent) => void): () => void;
   /** Called when the signed-in user changed and the previous user's data was dropped. */
   addUserChangeListener(listener: (userId: string, previousUserId: string) => void): () => void;
+  /**
+   * Called when the runtime said what this user may see changed (close 4005): the store was emptied, this
+   * device's edits that may not have reached the server were kept, and a fresh copy is on its way.
+   */
+  addViewChangeListener(listener: () => void): () => void;
   /** Resolves when the status becomes one of `statuses` (at once if it already is). */
   whenStatus(statuses: ConnectionStatus | ConnectionStatus[], timeoutMs?: number): Promise<StatusDetail>;
   /** Closes the socket and stays offline; local edits are kept and sent by `goOnline`. */
@@ -181,11 +187,24 @@ export const connect = async <Schema extends OptionalTablesSchema = NoTablesSche
   };
 
   const clock = createServerClock(options.now);
-  const store = createMergeableStore(undefined, clock.now);
+  // A known id, so this device's own stamps can be told apart when a fresh copy keeps only its own edits.
+  const storeId = getUniqueId();
+  const store = createMergeableStore(storeId, clock.now);
+  const [, , encodeStamp, , , , ownClientId] = getHlcFunctions(storeId);
+  /**
+   * Own edits stamped since this store time may not have reached the server: the opening time of the last link
+   * that came online. Edits from before it were offered in that link's first round, which the server answers
+   * with its pulls within a request timeout; until that time has passed, the link before it counts.
+   */
+  let unconfirmedSince = 0;
+  let previousUnconfirmedSince = 0;
+  let onlineAt = 0;
+  let openedAt = 0;
   const statusListeners = new ListenerSet<[StatusDetail]>();
   const rejectionListeners = new ListenerSet<[Rejection]>();
   const traceListeners = new ListenerSet<[TraceEvent]>();
   const userListeners = new ListenerSet<[string, string]>();
+  const viewListeners = new ListenerSet<[]>();
   const emitRejection = (rejection: Rejection) => {
     rejectionListeners.emit(rejection);
     // A write refused locally (read-only datastore) never crossed the wire, so it is no trace event.
@@ -223,8 +242,9 @@ export const connect = async <Schema extends OptionalTablesSchema = NoTablesSche
       if (reading.ok) await adoptTokenUser(reading.token);
       return reading;
     },
-    open: (token, onClosed) =>
-      openSyncLink({
+    open: (token, onClosed) => {
+      openedAt = clock.now();
+      return openSyncLink({
         WebSocket: WebSocketClass,
         url: syncUrl(token, 'ws'),
         store,
@@ -232,11 +252,23 @@ export const connect = async <Schema extends OptionalTablesSchema = NoTablesSche
         onRejection: emitRejection,
         onTrace: (event) => traceListeners.emit(event),
         onClosed,
-      }),
+      });
+    },
+    viewChanged() {
+      const since =
+        clock.now() - onlineAt < requestTimeoutSeconds * 1000 ? previousUnconfirmedSince : unconfirmedSince;
+      allow(() => startFreshCopy(store, ownClientId(), encodeStamp(since, 0)));
+      viewListeners.emit();
+    },
     explainFailedUpgrade: (token) => readUpgradeFailure(fetchFn, syncUrl(token, 'http')),
     tokenRefreshable: () => tokens.refreshable,
     backoff: { initialMs: options.backoff?.initialMs ?? 250, maxMs: options.backoff?.maxMs ?? 10_000 },
     onState(state) {
+      if (state.name === 'online') {
+        previousUnconfirmedSince = unconfirmedSince;
+        unconfirmedSince = openedAt;
+        onlineAt = clock.now();
+      }
       const next = statusOf(state, status);
       // Preparing and opening are both "connecting": listeners hear of changes only.
       if (sameStatus(next, status)) return;
@@ -268,6 +300,7 @@ export const connect = async <Schema extends OptionalTablesSchema = NoTablesSche
     addRejectionListener: (listener) => rejectionListeners.add(listener),
     addTraceListener: (listener) => traceListeners.add(listener),
     addUserChangeListener: (listener) => userListeners.add(listener),
+    addViewChangeListener: (listener) => viewListeners.add(listener),
     whenStatus(statuses, timeoutMs = 15_000) {
       const wanted = Array.isArray(statuses) ? statuses : [statuses];
       if (wanted.includes(status.status)) return Promise.resolve(status);
@@ -298,6 +331,7 @@ export const connect = async <Schema extends OptionalTablesSchema = NoTablesSche
       rejectionListeners.clear();
       traceListeners.clear();
       userListeners.clear();
+      viewListeners.clear();
     },
   };
 };

@@ -30,6 +30,8 @@ export interface LifecycleParts {
   explainFailedUpgrade(token: string): Promise<UpgradeFailure>;
   /** True when the token comes from a callback, so an expired one is replaced without the app's help. */
   tokenRefreshable(): boolean;
+  /** The runtime closed with 4005 (what this user may see changed): make ready for a fresh copy. */
+  viewChanged(): void;
   backoff: { initialMs: number; maxMs: number };
   onState(state: LifecycleState): void;
 }
@@ -41,6 +43,8 @@ const LOST = 'The connection to the runtime was lost; trying again shortly.';
 const OVER_LIMIT =
   'The runtime closed the connection because this client went over one of its limits (messages per second, ' +
   'connections per user); trying again shortly.';
+/** The status reason while reconnecting after a 4005 close. */
+export const VIEW_CHANGED_REASON = 'What this user may see changed; reloading a fresh copy.';
 const EXPIRED_REFRESHING = 'The sign-in expired; reconnecting with a fresh token.';
 const EXPIRED_FIXED: Refusal = {
   reason:
@@ -157,7 +161,10 @@ export class SocketLifecycle {
       return this.#retry(current, EXPIRED_REFRESHING, closeCode, true);
     }
     // Read filtering changed what this user may see: a fresh copy at once.
-    if (closeCode === CloseCode.viewChanged) return this.#retry(current, LOST, closeCode, true);
+    if (closeCode === CloseCode.viewChanged) {
+      this.#parts.viewChanged();
+      return this.#retry(current, VIEW_CHANGED_REASON, closeCode, true);
+    }
     if (!opened) {
       // A browser cannot read a refused upgrade, so ask the same URL without Upgrade why.
       const failure = await this.#parts.explainFailedUpgrade(token);

@@ -4,6 +4,7 @@ import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } f
 import { fieldHandle, headerHandle } from './graph.ts';
 import type { TableConfig } from '@datastore-designer/schema';
 import { useDesigner } from '../model/useDesigner.ts';
+import { ReadRuleMark } from './ReadRuleMark.tsx';
 import {
   addField,
   deleteField,
@@ -104,6 +105,7 @@ export const TableNode = memo(({ id, data, selected }: NodeProps<TableNodeType>)
           </span>
         )}
         {data.table.serverOnly && <span className="tag">server only</span>}
+        {data.table.rules?.read !== undefined && <ReadRuleMark rule={data.table.rules.read} />}
         {data.problemCount > 0 && (
           <span className="problem-dot" title={`${data.problemCount} problem(s) in this table`}>
             {data.problemCount}

@@ -204,7 +204,7 @@ export const setRowRule = (
   config: AppConfig,
   ds: string,
   table: string,
-  kind: RowRuleKind,
+  kind: RowRuleKind | 'read',
   expression: string | undefined,
 ): void => {
   const target = tableOf(config, ds, table);

@@ -14,6 +14,7 @@ export type PresetId =
   | 'hasTenant'
   | 'rowTenant'
   | 'nobody'
+  | 'creatorOrRole'
   | 'custom';
 
 /** A choice in the builder: a preset plus the field or role it needs. */
@@ -28,7 +29,24 @@ export interface PresetOption {
   id: PresetId;
   label: string;
   needs?: 'field' | 'role';
+  /** Shown but not offered: the runtime cannot deploy it yet (it says why where the rule is edited). */
+  notYet?: boolean;
 }
+
+/** Who can see rows: the table whole for some people, or (not deployable yet) row by row by who created it. */
+const readPresets = (): PresetOption[] => [
+  { id: 'unset', label: 'Everyone who can open it' },
+  { id: 'role', label: 'People with the role…', needs: 'role' },
+  { id: 'nobody', label: 'Nobody — only the server' },
+  { id: 'creator', label: 'Only the person who created the row (not yet)', notYet: true },
+  {
+    id: 'creatorOrRole',
+    label: 'The creator, or people with the role… (not yet)',
+    needs: 'role',
+    notYet: true,
+  },
+  { id: 'custom', label: 'Custom rule (advanced)' },
+];
 
 const isRowRule = (kind: RuleKind): boolean => kind === 'create' || kind === 'update' || kind === 'delete';
 
@@ -39,6 +57,7 @@ export const presetsFor = (
   /** The table's "Created by" fields (`auto: "creator"`), offered as "the person who created the row". */
   creatorFields: readonly string[] = [],
 ): PresetOption[] => {
+  if (kind === 'read') return readPresets();
   const row = isRowRule(kind);
   const options: PresetOption[] = [
     {
@@ -95,6 +114,8 @@ export const choiceToCel = (choice: RuleChoice, kind: RuleKind): string | undefi
       return `row.${field} == user.id`;
     case 'creator':
       return `row.${field} == user.id`;
+    case 'creatorOrRole':
+      return `row.${field} == user.id || ${quote(choice.role ?? '')} in user.roles`;
     case 'rowTenant':
       if (kind === 'create') return `newRow.${field} == user.tenant`;
       if (kind === 'update') return `row.${field} == user.tenant && newRow.${field} == user.tenant`;
@@ -129,6 +150,14 @@ export const celToChoice = (
   if (role) return { preset: 'role', role: (role[1] ?? '').replace(/\\(.)/g, '$1') };
   const creator = /^row\.([a-z][a-zA-Z0-9_]*) == user\.id$/.exec(e);
   if (creator?.[1] && creatorFields.includes(creator[1])) return { preset: 'creator', field: creator[1] };
+  const creatorOrRole =
+    /^row\.([a-z][a-zA-Z0-9_]*) == user\.id \|\| '((?:[^'\\]|\\.)*)' in user\.roles$/.exec(e);
+  if (creatorOrRole?.[1] && creatorFields.includes(creatorOrRole[1]))
+    return {
+      preset: 'creatorOrRole',
+      field: creatorOrRole[1],
+      role: (creatorOrRole[2] ?? '').replace(/\\(.)/g, '$1'),
+    };
   const rowUser =
     /^(?:new)?[rR]ow\.([a-z][a-zA-Z0-9_]*) == user\.(id|tenant)(?: && newRow\.\1 == user\.\2)?$/.exec(e);
   if (rowUser) return { preset: rowUser[2] === 'id' ? 'rowUser' : 'rowTenant', field: rowUser[1] };

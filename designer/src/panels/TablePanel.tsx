@@ -1,10 +1,11 @@
-// The table panel: name, server-only switch, fields, and the three row rules.
+// The table panel: name, server-only switch, fields, the three row rules and who can see rows.
 import type { RowRuleKind, RuleKind } from '@datastore-designer/schema';
 import { useDesigner } from '../model/useDesigner.ts';
 import { addField, deleteTable, renameTable, setRowRule } from '../model/config-edits.ts';
 import { RuleEditor } from '../rules/RuleEditor.tsx';
 import { celToChoice } from '../model/rule-presets.ts';
 import { IdInput } from './IdInput.tsx';
+import { ReadRuleNote } from './ReadRuleNote.tsx';
 
 const TYPE_WORDS = { string: 'Text', number: 'Number', boolean: 'Yes/no' } as const;
 const ROW_RULES: RowRuleKind[] = ['create', 'update', 'delete'];
@@ -142,6 +143,17 @@ export const TablePanel = ({ table, highlightRule }: { table: string; highlightR
           }
         />
       ))}
+      <RuleEditor
+        kind="read"
+        expression={config.rules?.read}
+        table={config}
+        instances={ds.instances}
+        highlighted={highlightRule === 'read'}
+        onChange={(expression, coalesce) =>
+          change((draft) => setRowRule(draft, datastore, table, 'read', expression), { coalesce })
+        }
+      />
+      <ReadRuleNote table={table} />
 
       <div className="danger-zone">
         <button

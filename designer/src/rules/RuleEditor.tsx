@@ -69,8 +69,10 @@ export const RuleEditor = ({
   // "Custom" is sticky while the person is on it, even if the text happens to match a preset.
   const [customOpen, setCustomOpen] = useState(parsed.preset === 'custom');
   if (parsed.preset === 'custom' && !customOpen) setCustomOpen(true);
-  const choice: RuleChoice = customOpen ? { preset: 'custom' } : parsed;
   const options = presetsFor(kind, instances, creatorFields);
+  // A rule that reads as a preset this kind does not offer (`true` as who can see rows) is shown as written.
+  const offered = options.some((option) => option.id === parsed.preset);
+  const choice: RuleChoice = customOpen || !offered ? { preset: 'custom' } : parsed;
   const fields = Object.keys(table?.fields ?? {});
   const stringFields = Object.entries(table?.fields ?? {})
     .filter(([, f]) => f.type === 'string')
@@ -80,7 +82,12 @@ export const RuleEditor = ({
     [expression, kind, table],
   );
   const effective = expression ?? defaultExpression;
-  const words = effective === undefined ? 'Nobody can — no rule is set yet.' : describeRule(effective);
+  const words =
+    effective !== undefined
+      ? describeRule(effective)
+      : kind === 'read'
+        ? 'Everyone who can open it sees every row.'
+        : 'Nobody can — no rule is set yet.';
 
   const pick = (next: RuleChoice) => {
     if (next.preset === 'custom') {
@@ -116,7 +123,7 @@ export const RuleEditor = ({
           onChange={(event) => pick({ preset: event.target.value as RuleChoice['preset'] })}
         >
           {options.map((option) => (
-            <option key={option.id} value={option.id}>
+            <option key={option.id} value={option.id} disabled={option.notYet}>
               {option.label}
             </option>
           ))}
@@ -134,10 +141,10 @@ export const RuleEditor = ({
             ))}
           </select>
         )}
-        {choice.preset === 'role' && (
+        {(choice.preset === 'role' || choice.preset === 'creatorOrRole') && (
           <RoleInput
             role={choice.role ?? ''}
-            onChange={(role) => onChange(choiceToCel({ preset: 'role', role }, kind), `role-${kind}`)}
+            onChange={(role) => onChange(choiceToCel({ ...choice, role }, kind), `role-${kind}`)}
           />
         )}
       </div>

@@ -27,6 +27,8 @@ import {
   type PresetId,
   type SimulatedUser,
 } from './simulated-users.ts';
+import { ReadRuleLines } from './ReadRuleLines.tsx';
+import { instanceSeenBy, tableViews } from './read-views.ts';
 import { UserEditor } from './UserEditor.tsx';
 import { UserPanel } from './UserPanel.tsx';
 import { useColumnRecording } from './useColumnRecording.ts';
@@ -177,6 +179,19 @@ const UserColumn = (props: ColumnProps) => {
       />
     ) : null;
 
+  const seenInstance = instanceSeenBy(
+    kind,
+    user,
+    kind === 'multi' ? spaces.find((space) => space.id === instance) : undefined,
+  );
+  const hiddenTables = new Set(
+    seenInstance
+      ? tableViews(config, datastore, user, seenInstance)
+          .filter((view) => view.visibility === 'none')
+          .map((view) => view.table)
+      : [],
+  );
+
   return (
     <div className="dd-column">
       {kind !== 'multi' && message ? <div className="dd-note">{message}</div> : null}
@@ -189,6 +204,20 @@ const UserColumn = (props: ColumnProps) => {
         tracker={tracker}
         latency={props.latency}
         instanceBar={instanceBar}
+        readViews={
+          <ReadRuleLines
+            user={user}
+            config={config}
+            datastore={datastore}
+            connection={state.connection}
+            instance={seenInstance}
+            runtime={runtime}
+            app={previewApp}
+            viewChangedAt={state.viewChangedAt}
+            online={state.status.status === 'online'}
+          />
+        }
+        hiddenTables={hiddenTables}
         onServerWrite={
           config.datastores[datastore]?.sync === 'serverToClient' && instance !== undefined
             ? (write) => {

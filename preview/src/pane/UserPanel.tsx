@@ -20,6 +20,10 @@ interface UserPanelProps {
   latency: ChangeLatency | undefined;
   /** The multi-instance controls, when the datastore is `multi`. */
   instanceBar?: ReactNode;
+  /** What this person sees of tables with a read rule, in words. */
+  readViews?: ReactNode;
+  /** Tables this person may not see at all: no grid is shown for them. */
+  hiddenTables?: ReadonlySet<string>;
   /** Adds a row through the server data API (offered on read-only datastores). */
   onServerWrite?: (write: GridWrite) => void;
   /** Told of each change just before it is made, while a test is recorded. */
@@ -147,6 +151,8 @@ export const UserPanel = ({
   tracker,
   latency,
   instanceBar,
+  readViews,
+  hiddenTables,
   onServerWrite,
   onRecordWrite,
   check,
@@ -217,7 +223,7 @@ export const UserPanel = ({
   };
 
   const visibleTables = Object.entries(datastoreConfig?.tables ?? {}).filter(
-    ([, table]) => !table.serverOnly,
+    ([tableId, table]) => !table.serverOnly && !hiddenTables?.has(tableId),
   );
 
   return (
@@ -291,6 +297,7 @@ export const UserPanel = ({
         </ul>
       ) : null}
       {instanceBar}
+      {readViews}
       {readOnly ? (
         <p className="dd-note">
           Read-only: this datastore only sends data from the server. Apps cannot change it.

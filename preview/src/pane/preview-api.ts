@@ -155,3 +155,13 @@ export const putServerRow = async (
     cells,
   );
 };
+
+/** How many rows each table of an instance holds on the server (the admin stats route), every row counted. */
+export const serverRowCounts = async (
+  runtime: PreviewRuntime,
+  app: string,
+  datastore: string,
+  instance: string,
+): Promise<Record<string, number>> =>
+  (await call(runtime, 'GET', `${instancesPath(app, datastore)}/${encodeURIComponent(instance)}/stats`))
+    .rows as Record<string, number>;

@@ -20,6 +20,8 @@ export interface UserConnectionState {
   status: StatusDetail;
   rejections: Rejection[];
   trace: PaneTraceEntry[];
+  /** When the runtime last reloaded this person's copy because what they may see changed (close 4005). */
+  viewChangedAt?: number;
 }
 
 /** Where and as whom a user connects; `instance` undefined means "not connected" (a multi user before opening). */
@@ -100,6 +102,9 @@ export const useUserConnection = (target: UserConnectionTarget): UserConnectionS
             trace: [{ event, sources }, ...current.trace].slice(0, MAX_TRACE),
           }));
         }),
+        created.addViewChangeListener(() =>
+          setState((current) => ({ ...current, viewChangedAt: Date.now() })),
+        ),
         tracker.observe(user.key, created.untypedStore),
       );
       setState({ connection: created, status: created.status, rejections: [], trace: [] });
