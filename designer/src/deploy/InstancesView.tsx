@@ -123,7 +123,7 @@ export const InstancesView = ({
                 const rows = s ? totalRows(s) : undefined;
                 return (
                   <Fragment key={i.id}>
-                    <tr>
+                    <tr data-instance={i.id}>
                       <td className="instance-id" title={i.id}>
                         <code>{i.id}</code>
                       </td>
