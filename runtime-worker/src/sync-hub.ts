@@ -282,10 +282,11 @@ export class SyncHub {
       const hashes = await this.#request(socket, MessageType.GetContentHashes, '');
       if (isContentHashes(hashes)) await this.#pullFrom(socket, attached, hashes);
     })().catch(() => undefined);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const budget = new Promise<void>((done) => (timer = setTimeout(done, TAKE_IN_FIRST_MS)));
+    const budget = new Promise<void>((done) => {
+      const timer = setTimeout(done, TAKE_IN_FIRST_MS);
+      void pull.then(() => clearTimeout(timer));
+    });
     await Promise.race([pull, budget]);
-    if (timer !== undefined) clearTimeout(timer);
   }
 
   /** After a client's ContentHashes, pulls what it has that the server lacks (4 → 5 → 6, and 7) and judges it. */
