@@ -1,50 +1,22 @@
 // What a first-timer tripped on in the designer, each typed and clicked as a person does, checked on the saved draft.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { AppConfig } from '@datastore-designer/schema';
-import { startRuntime, type Runtime } from '../../support/runtime.ts';
-import {
-  assertDesignerBuilt,
-  designerDist,
-  launchChromium,
-  openDesigner,
-  typeInMonaco,
-} from '../support/designer-browser.ts';
+import { typeInMonaco } from '../support/designer-browser.ts';
+import { designerSuite } from '../support/designer-suite.ts';
 import { savedDraft, savedProjects, startFromTemplate, tableHeader, view } from '../support/designer-page.ts';
 
-let runtime: Runtime;
-let browser: Browser;
-let page: Page | undefined;
-
-beforeAll(async () => {
-  assertDesignerBuilt();
-  runtime = await startRuntime({ assetsDir: designerDist });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-});
-
-afterEach(async () => {
-  // Each test opens the designer in its own browser context (empty localStorage).
-  await page?.context().close();
-  page = undefined;
-});
+const suite = designerSuite();
 
 /** A fresh designer page on the runtime. */
-const fresh = async (): Promise<Page> => {
-  page = (await openDesigner(browser, `${runtime.url}/`)).page;
-  return page;
-};
+const fresh = async (): Promise<Page> => (await suite.open()).page;
 
 /** The saved rules of one table of the `board` datastore. */
 const savedRules = async (p: Page, table: string) =>
   ((await savedDraft(p)) as AppConfig | null)?.datastores.board?.tables[table]?.rules ?? {};
 
 const adminHeaders = () => ({
-  Authorization: `Bearer ${runtime.adminToken}`,
+  Authorization: `Bearer ${suite.runtime.adminToken}`,
   'Content-Type': 'application/json',
 });
 
@@ -179,7 +151,7 @@ describe('a first-timer in the designer', () => {
         },
       },
     };
-    const put = await fetch(`${runtime.url}/api/apps/corner-shop/config`, {
+    const put = await fetch(`${suite.runtime.url}/api/apps/corner-shop/config`, {
       method: 'PUT',
       headers: adminHeaders(),
       body: JSON.stringify(config),
