@@ -138,6 +138,51 @@ describe('a first-timer in the designer', () => {
       .toContain('as version 3');
   });
 
+  it('waits for the live version before deploying again, so a slow runtime is not taken for someone else', async () => {
+    const p = await fresh();
+    await startFromTemplate(p, 'todo');
+    await view(p, 'Deploy');
+    // An app of its own, so what other tests deployed is not live there.
+    await p.getByLabel('App id', { exact: true }).click();
+    await p.keyboard.press('ControlOrMeta+A');
+    await p.keyboard.type('slow-lookup');
+    await p.keyboard.press('Tab');
+    await expect
+      .poll(() => p.getByTestId('live-version').textContent(), { timeout: 15_000 })
+      .toContain('Not deployed yet');
+    const deploy = p.locator('.deploy').getByRole('button', { name: 'Deploy', exact: true });
+    await deploy.click();
+    await expect
+      .poll(() => p.getByTestId('deploy-status').textContent(), { timeout: 15_000 })
+      .toContain('version 1');
+    await view(p, 'Design');
+    await p.getByLabel('Title (for people)', { exact: true }).click();
+    await p.keyboard.type(' v2');
+    // The runtime is slow to say what is live when the person comes back to Deploy.
+    let answer: () => void = () => undefined;
+    let noteAsked: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    const asked = new Promise<void>((resolve) => (noteAsked = resolve));
+    await p.route(
+      (url) => url.pathname === '/api/apps',
+      async (route) => {
+        noteAsked();
+        await held;
+        await route.continue();
+      },
+    );
+    await view(p, 'Deploy');
+    await asked;
+    expect(await p.getByTestId('live-version').textContent()).toBe('Connecting…');
+    expect(await deploy.isDisabled()).toBe(true);
+    answer();
+    await deploy.click();
+    await expect
+      .poll(() => p.getByTestId('deploy-status').textContent(), { timeout: 15_000 })
+      .toContain('version 2 is live');
+    expect(await p.getByTestId('deploy-status').textContent()).not.toContain('meanwhile');
+  });
+
   it('opens a deployed app once, unchanged, and an exported file keeps its app id', async () => {
     const p = await fresh();
     // An app deployed from a file, without a canvas layout.
