@@ -1,5 +1,5 @@
 // The Deploy view: runtime connection, deploy with the list of changes and data-loss warnings, versions, instances.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { diffConfigs, type AppConfig } from '@datastore-designer/schema';
 import { useDesigner } from '../model/useDesigner.ts';
 import { useProblems } from '../model/useProblems.ts';
@@ -55,9 +55,15 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   const [loadError, setLoadError] = useState<string>();
 
+  // Only the latest look-up may set what is live: an older one answering late would bring back a stale version,
+  // which the next deploy would then send as its If-Match.
+  const lookups = useRef(0);
   const refresh = useCallback(async () => {
+    const lookup = ++lookups.current;
+    const latest = () => lookup === lookups.current;
     try {
       if (!(await appExists(connection, app))) {
+        if (!latest()) return;
         setLoadError(undefined);
         setLive(null);
         setVersions([]);
@@ -67,10 +73,12 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
         fetchLiveConfig(connection, app),
         fetchVersions(connection, app),
       ]);
+      if (!latest()) return;
       setLoadError(undefined);
       setLive(current ?? null);
       setVersions(list);
     } catch (error) {
+      if (!latest()) return;
       setLive(undefined);
       setVersions([]);
       setLoadError((error as Error).message);
@@ -78,6 +86,8 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
   }, [connection, app]);
 
   useEffect(() => {
+    // Another runtime or app: its live version is unknown until looked up.
+    setLive(undefined);
     void refresh();
   }, [refresh]);
 
@@ -93,6 +103,8 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
   }, [live, config]);
 
   const deploy = async (force: boolean) => {
+    // A deploy goes over the live version the person looked at, so it waits until that version is known.
+    if (live === undefined) return;
     setStatus({ kind: 'busy', text: 'Deploying…' });
     try {
       const outcome = await deployConfig(connection, app, config, { force, over: live?.version ?? 0 });
@@ -218,7 +230,7 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
               <button
                 type="button"
                 className="primary"
-                disabled={status.kind === 'busy' || loadError !== undefined || sameAsLive}
+                disabled={status.kind === 'busy' || live === undefined || sameAsLive}
                 onClick={() =>
                   failedTests > 0
                     ? setStatus({

@@ -1,45 +1,12 @@
 // Browser test of how the canvas draws relations: out of the field's row on the side facing the target, into the
 // target's header, never behind a card, with a crow's foot at the field and a bar at the table — right after a drag.
-import { tmpdir } from 'node:os';
-import { resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startRuntime, type Runtime } from '../../support/runtime.ts';
-import {
-  assertDesignerBuilt,
-  designerDist,
-  dragBetween,
-  launchChromium,
-  openDesigner,
-  type DesignerPage,
-} from '../support/designer-browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { dragBetween } from '../support/designer-browser.ts';
+import { designerSuite } from '../support/designer-suite.ts';
 import { startFromTemplate, tableHeader } from '../support/designer-page.ts';
 
-let runtime: Runtime;
-let browser: Browser;
-let designer: DesignerPage | undefined;
-
-beforeAll(async () => {
-  assertDesignerBuilt();
-  runtime = await startRuntime({ assetsDir: designerDist });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-});
-
-afterEach(async ({ task }) => {
-  // A failed test leaves a picture of its canvas behind, to see what a person would have seen.
-  if (task.result?.state === 'fail' && designer) {
-    const path = resolve(tmpdir(), `canvas-failed-${task.name.replace(/\W+/g, '-').slice(0, 60)}.png`);
-    await designer.page.screenshot({ path }).catch(() => undefined);
-    console.log(`Screenshot of the failed test: ${path}`);
-  }
-  await designer?.context.close();
-  designer = undefined;
-});
+const suite = designerSuite({ failureShots: 'canvas' });
 
 /** What is wrong with how one relation is drawn, in words; empty when it is drawn right. */
 const relationFaults = (page: Page, edge: string): Promise<string[]> =>
@@ -124,19 +91,17 @@ const typeWhenFocused = async (page: Page, label: string, text: string): Promise
 describe('relations on the canvas in Chromium', () => {
   it('draws every template relation from its field’s row into the target’s header, never behind a card', async () => {
     for (const template of ['todo', 'chat', 'tenantCrm', 'gameMatch']) {
-      designer = await openDesigner(browser, `${runtime.url}/`);
+      const designer = await suite.open();
       const { page } = designer;
       await startFromTemplate(page, template);
       const ids = await edgeIds(page);
       for (const id of ids) await expect.poll(() => relationFaults(page, id), { message: id }).toEqual([]);
       await designer.context.close();
-      designer = undefined;
     }
   });
 
   it('draws a link made by dragging right at once, wherever the cards stand', async () => {
-    designer = await openDesigner(browser, `${runtime.url}/`);
-    const { page } = designer;
+    const { page } = await suite.open();
     await startFromTemplate(page, 'todo');
     await page.getByRole('button', { name: '+ Add table' }).click();
     await typeWhenFocused(page, 'Table name', 'tags');

@@ -1,22 +1,13 @@
 // Browser tests of the built designer served by a real runtime, each on its own page: templates, canvas, panels,
 // rules, problems, undo, JSON, files, deploy, instances, preview.
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { AppConfig, DatastoreConfig } from '@datastore-designer/schema';
-import { startRuntime, type Runtime } from '../../support/runtime.ts';
-import {
-  assertDesignerBuilt,
-  designerDist,
-  dragBetween,
-  launchChromium,
-  openDesigner,
-  typeInMonaco,
-  type DesignerPage,
-} from '../support/designer-browser.ts';
+import { dragBetween, typeInMonaco, type DesignerPage } from '../support/designer-browser.ts';
+import { designerSuite } from '../support/designer-suite.ts';
 import {
   savedDraft,
   savedProjects,
@@ -32,36 +23,12 @@ const shoot = async (page: Page, name: string): Promise<void> => {
   if (process.env.SCREENSHOTS) await page.screenshot({ path: resolve(docs, `designer-${name}.png`) });
 };
 
-let runtime: Runtime;
-let browser: Browser;
+const suite = designerSuite({ failureShots: 'designer' });
 let designer: DesignerPage | undefined;
-
-beforeAll(async () => {
-  assertDesignerBuilt();
-  runtime = await startRuntime({ assetsDir: designerDist });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-});
-
-afterEach(async ({ task }) => {
-  // A failed test leaves a picture of its page behind, to see what a person would have seen.
-  if (task.result?.state === 'fail' && designer) {
-    const path = resolve(tmpdir(), `designer-failed-${task.name.replace(/\W+/g, '-').slice(0, 60)}.png`);
-    await designer.page.screenshot({ path }).catch(() => undefined);
-    console.log(`Screenshot of the failed test: ${path}`);
-  }
-  // Each test has its own browser context (empty localStorage), so one failure leaves the others untouched.
-  await designer?.context.close();
-  designer = undefined;
-});
 
 /** A fresh designer page on the runtime. */
 const fresh = async (): Promise<Page> => {
-  designer = await openDesigner(browser, `${runtime.url}/`);
+  designer = await suite.open();
   return designer.page;
 };
 
@@ -93,14 +60,14 @@ const typeWhenFocused = async (page: Page, label: string, text: string): Promise
 const clickPane = (page: Page) => page.locator('.react-flow__pane').click({ position: { x: 20, y: 400 } });
 
 const adminHeaders = () => ({
-  Authorization: `Bearer ${runtime.adminToken}`,
+  Authorization: `Bearer ${suite.runtime.adminToken}`,
   'Content-Type': 'application/json',
 });
 
 /** Sets the project's app id on the Deploy view by typing it, so tests never share an app. */
 const deployAs = async (page: Page, app: string): Promise<void> => {
   await view(page, 'Deploy');
-  await expect.poll(() => page.getByLabel('Runtime address').inputValue()).toBe(runtime.url);
+  await expect.poll(() => page.getByLabel('Runtime address').inputValue()).toBe(suite.runtime.url);
   await retype(page, page.getByLabel('App id', { exact: true }), app, 'Tab');
   await expect
     .poll(() => page.getByTestId('live-version').textContent(), { timeout: 15_000 })
@@ -601,7 +568,7 @@ describe('designer in Chromium', () => {
     await deployButton(page).click();
     await deployStatus(page).toContain('version 1');
     await expect.poll(() => page.getByTestId('versions').textContent()).toContain('Version 1');
-    const live = await fetch(`${runtime.url}/api/apps/deploy-flow/config`, { headers: adminHeaders() });
+    const live = await fetch(`${suite.runtime.url}/api/apps/deploy-flow/config`, { headers: adminHeaders() });
     expect(((await live.json()) as { version: number }).version).toBe(1);
     await expect
       .poll(() => page.locator('.deploy').textContent())
@@ -634,9 +601,9 @@ describe('designer in Chromium', () => {
       .toContain('Our to-dos');
     // …and someone else deploys meanwhile (version 3): the designer's deploy over version 2 is refused and says so.
     const current = (await (
-      await fetch(`${runtime.url}/api/apps/deploy-flow/config`, { headers: adminHeaders() })
+      await fetch(`${suite.runtime.url}/api/apps/deploy-flow/config`, { headers: adminHeaders() })
     ).json()) as { config: AppConfig };
-    const other = await fetch(`${runtime.url}/api/apps/deploy-flow/config`, {
+    const other = await fetch(`${suite.runtime.url}/api/apps/deploy-flow/config`, {
       method: 'PUT',
       headers: adminHeaders(),
       body: JSON.stringify({
@@ -662,7 +629,7 @@ describe('designer in Chromium', () => {
     // Nothing was fetched from outside the page's origin.
     expect(
       designer?.requests.filter(
-        (url) => !url.startsWith(runtime.url) && !url.startsWith('blob:') && !url.startsWith('data:'),
+        (url) => !url.startsWith(suite.runtime.url) && !url.startsWith('blob:') && !url.startsWith('data:'),
       ),
     ).toEqual([]);
   });
@@ -711,7 +678,7 @@ describe('designer in Chromium', () => {
     await deployButton(page).click();
     await deployStatus(page).toContain('version 1');
     const ds = Object.keys((await draft(page)).datastores)[0];
-    const created = await fetch(`${runtime.url}/api/apps/game-instances/datastores/${ds}/instances`, {
+    const created = await fetch(`${suite.runtime.url}/api/apps/game-instances/datastores/${ds}/instances`, {
       method: 'POST',
       headers: adminHeaders(),
       body: JSON.stringify({ owner: 'alice' }),
@@ -742,14 +709,14 @@ describe('designer in Chromium', () => {
         },
       },
     };
-    const put = await fetch(`${runtime.url}/api/apps/deployed-crm/config`, {
+    const put = await fetch(`${suite.runtime.url}/api/apps/deployed-crm/config`, {
       method: 'PUT',
       headers: adminHeaders(),
       body: JSON.stringify(config),
     });
     expect(put.status).toBe(200);
     // The preview's own app of it is there too, as after previewing.
-    const previewPut = await fetch(`${runtime.url}/api/apps/deployed-crm-preview/config`, {
+    const previewPut = await fetch(`${suite.runtime.url}/api/apps/deployed-crm-preview/config`, {
       method: 'PUT',
       headers: adminHeaders(),
       body: JSON.stringify(config),

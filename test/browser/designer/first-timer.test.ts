@@ -1,50 +1,22 @@
 // What a first-timer tripped on in the designer, each typed and clicked as a person does, checked on the saved draft.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { AppConfig } from '@datastore-designer/schema';
-import { startRuntime, type Runtime } from '../../support/runtime.ts';
-import {
-  assertDesignerBuilt,
-  designerDist,
-  launchChromium,
-  openDesigner,
-  typeInMonaco,
-} from '../support/designer-browser.ts';
+import { typeInMonaco } from '../support/designer-browser.ts';
+import { designerSuite } from '../support/designer-suite.ts';
 import { savedDraft, savedProjects, startFromTemplate, tableHeader, view } from '../support/designer-page.ts';
 
-let runtime: Runtime;
-let browser: Browser;
-let page: Page | undefined;
-
-beforeAll(async () => {
-  assertDesignerBuilt();
-  runtime = await startRuntime({ assetsDir: designerDist });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-});
-
-afterEach(async () => {
-  // Each test opens the designer in its own browser context (empty localStorage).
-  await page?.context().close();
-  page = undefined;
-});
+const suite = designerSuite();
 
 /** A fresh designer page on the runtime. */
-const fresh = async (): Promise<Page> => {
-  page = (await openDesigner(browser, `${runtime.url}/`)).page;
-  return page;
-};
+const fresh = async (): Promise<Page> => (await suite.open()).page;
 
 /** The saved rules of one table of the `board` datastore. */
 const savedRules = async (p: Page, table: string) =>
   ((await savedDraft(p)) as AppConfig | null)?.datastores.board?.tables[table]?.rules ?? {};
 
 const adminHeaders = () => ({
-  Authorization: `Bearer ${runtime.adminToken}`,
+  Authorization: `Bearer ${suite.runtime.adminToken}`,
   'Content-Type': 'application/json',
 });
 
@@ -166,6 +138,51 @@ describe('a first-timer in the designer', () => {
       .toContain('as version 3');
   });
 
+  it('waits for the live version before deploying again, so a slow runtime is not taken for someone else', async () => {
+    const p = await fresh();
+    await startFromTemplate(p, 'todo');
+    await view(p, 'Deploy');
+    // An app of its own, so what other tests deployed is not live there.
+    await p.getByLabel('App id', { exact: true }).click();
+    await p.keyboard.press('ControlOrMeta+A');
+    await p.keyboard.type('slow-lookup');
+    await p.keyboard.press('Tab');
+    await expect
+      .poll(() => p.getByTestId('live-version').textContent(), { timeout: 15_000 })
+      .toContain('Not deployed yet');
+    const deploy = p.locator('.deploy').getByRole('button', { name: 'Deploy', exact: true });
+    await deploy.click();
+    await expect
+      .poll(() => p.getByTestId('deploy-status').textContent(), { timeout: 15_000 })
+      .toContain('version 1');
+    await view(p, 'Design');
+    await p.getByLabel('Title (for people)', { exact: true }).click();
+    await p.keyboard.type(' v2');
+    // The runtime is slow to say what is live when the person comes back to Deploy.
+    let answer: () => void = () => undefined;
+    let noteAsked: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    const asked = new Promise<void>((resolve) => (noteAsked = resolve));
+    await p.route(
+      (url) => url.pathname === '/api/apps',
+      async (route) => {
+        noteAsked();
+        await held;
+        await route.continue();
+      },
+    );
+    await view(p, 'Deploy');
+    await asked;
+    expect(await p.getByTestId('live-version').textContent()).toBe('Connecting…');
+    expect(await deploy.isDisabled()).toBe(true);
+    answer();
+    await deploy.click();
+    await expect
+      .poll(() => p.getByTestId('deploy-status').textContent(), { timeout: 15_000 })
+      .toContain('version 2 is live');
+    expect(await p.getByTestId('deploy-status').textContent()).not.toContain('meanwhile');
+  });
+
   it('opens a deployed app once, unchanged, and an exported file keeps its app id', async () => {
     const p = await fresh();
     // An app deployed from a file, without a canvas layout.
@@ -179,7 +196,7 @@ describe('a first-timer in the designer', () => {
         },
       },
     };
-    const put = await fetch(`${runtime.url}/api/apps/corner-shop/config`, {
+    const put = await fetch(`${suite.runtime.url}/api/apps/corner-shop/config`, {
       method: 'PUT',
       headers: adminHeaders(),
       body: JSON.stringify(config),

@@ -4,44 +4,20 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startRuntime, type Runtime } from '../../support/runtime.ts';
-import {
-  assertDesignerBuilt,
-  designerDist,
-  launchChromium,
-  openDesigner,
-  type DesignerPage,
-} from '../support/designer-browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startRuntime } from '../../support/runtime.ts';
+import { designerDist } from '../support/designer-browser.ts';
+import { designerSuite } from '../support/designer-suite.ts';
 import { startFromTemplate, view } from '../support/designer-page.ts';
 
 const workerDir = resolve(fileURLToPath(new URL('../../../runtime-worker', import.meta.url)));
 
-let runtime: Runtime;
-let browser: Browser;
-let designer: DesignerPage | undefined;
-
-beforeAll(async () => {
-  assertDesignerBuilt();
-  runtime = await startRuntime({ assetsDir: designerDist });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-});
-
-afterEach(async () => {
-  await designer?.context.close();
-  designer = undefined;
-});
+const suite = designerSuite();
 
 /** Deploys the To-do template as `app` on the runtime at `url` by typing in the Deploy view. */
 const deployTodo = async (url: string, app: string): Promise<Page> => {
-  designer = await openDesigner(browser, `${url}/`);
-  const { page } = designer;
+  const { page } = await suite.open(`${url}/`);
   await startFromTemplate(page, 'todo');
   await view(page, 'Deploy');
   await expect.poll(() => page.getByLabel('Runtime address').inputValue()).toBe(url);
@@ -78,8 +54,8 @@ const writeList = async (url: string, app: string, row: string, name: string): P
 describe('instance backups in Chromium', () => {
   it('backs up an instance, and restores it after a write with a confirmation saying what is replaced', async () => {
     const app = 'backups-restore';
-    const page = await deployTodo(runtime.url, app);
-    await writeList(runtime.url, app, 'groceries', 'Groceries');
+    const page = await deployTodo(suite.runtime.url, app);
+    await writeList(suite.runtime.url, app, 'groceries', 'Groceries');
     await page.getByRole('button', { name: 'Refresh' }).click();
 
     // One shared instance: its backups open by themselves.
@@ -89,7 +65,7 @@ describe('instance backups in Chromium', () => {
     await expect.poll(() => backups.getByRole('listitem').count(), { timeout: 15_000 }).toBe(1);
     expect(await backups.getByRole('listitem').textContent()).toContain('1 row');
 
-    await writeList(runtime.url, app, 'chores', 'Chores');
+    await writeList(suite.runtime.url, app, 'chores', 'Chores');
     await backups.getByRole('button', { name: 'Restore' }).click();
     const dialog = page.getByRole('alertdialog', { name: 'Restore this backup?' });
     const question = await dialog.textContent();
@@ -103,10 +79,9 @@ describe('instance backups in Chromium', () => {
     // The backup of what was replaced is listed too, newest first, with its two rows.
     await expect.poll(() => backups.getByRole('listitem').count()).toBe(2);
     expect(await backups.getByRole('listitem').first().textContent()).toContain('2 rows');
-    const rows = (await (await fetch(listsPath(runtime.url, app), { headers: admin })).json()) as Record<
-      string,
-      { name: string }
-    >;
+    const rows = (await (
+      await fetch(listsPath(suite.runtime.url, app), { headers: admin })
+    ).json()) as Record<string, { name: string }>;
     expect(Object.keys(rows)).toEqual(['groceries']);
     expect(rows.groceries?.name).toBe('Groceries');
     // The instance's line shows its restored size.
@@ -116,17 +91,19 @@ describe('instance backups in Chromium', () => {
 
   it('cancels a restore and leaves the content as it was', async () => {
     const app = 'backups-cancel';
-    const page = await deployTodo(runtime.url, app);
-    await writeList(runtime.url, app, 'groceries', 'Groceries');
+    const page = await deployTodo(suite.runtime.url, app);
+    await writeList(suite.runtime.url, app, 'groceries', 'Groceries');
     await page.getByRole('button', { name: 'Refresh' }).click();
     const backups = page.getByTestId('backups-main');
     await backups.getByRole('button', { name: 'Back up now' }).click();
     await expect.poll(() => backups.getByRole('listitem').count(), { timeout: 15_000 }).toBe(1);
-    await writeList(runtime.url, app, 'chores', 'Chores');
+    await writeList(suite.runtime.url, app, 'chores', 'Chores');
     await backups.getByRole('button', { name: 'Restore' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
     expect(await page.getByRole('alertdialog').count()).toBe(0);
-    const rows = (await (await fetch(listsPath(runtime.url, app), { headers: admin })).json()) as object;
+    const rows = (await (
+      await fetch(listsPath(suite.runtime.url, app), { headers: admin })
+    ).json()) as object;
     expect(Object.keys(rows).sort()).toEqual(['chores', 'groceries']);
   });
 

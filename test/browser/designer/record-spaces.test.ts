@@ -1,16 +1,11 @@
 // Recording tests in the preview of a multi datastore (create, refused join and open, invite, a move) and of a
 // server-to-client one ("Add as the server"), in Chromium against a real runtime; both pass in the Tests panel.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { AppConfig } from '@datastore-designer/schema';
-import { startRuntime, type Runtime } from '../../support/runtime.ts';
-import {
-  assertDesignerBuilt,
-  designerDist,
-  launchChromium,
-  openDesigner,
-  type DesignerPage,
-} from '../support/designer-browser.ts';
+import type { DesignerPage } from '../support/designer-browser.ts';
+import { designerSuite } from '../support/designer-suite.ts';
+import { importIntoPreview } from '../support/designer-page.ts';
 import { addRow, rowIdsWith, userColumn } from '../preview/preview-page.ts';
 
 const app = `spaces-${process.pid}`;
@@ -37,8 +32,7 @@ const config: AppConfig = {
   },
 };
 
-let runtime: Runtime;
-let browser: Browser;
+const suite = designerSuite();
 let designer: DesignerPage;
 let page: Page;
 
@@ -73,25 +67,9 @@ const saveAs = async (name: string) => {
 
 describe('recording tests of spaces and of server writes', () => {
   beforeAll(async () => {
-    assertDesignerBuilt();
-    runtime = await startRuntime({ assetsDir: designerDist });
-    browser = await launchChromium();
-    designer = await openDesigner(browser, `${runtime.url}/`);
+    designer = await suite.open();
     page = designer.page;
-    await page.getByTestId('import-input').setInputFiles({
-      name: `${app}.json`,
-      mimeType: 'application/json',
-      buffer: Buffer.from(JSON.stringify(config)),
-    });
-    await view('Preview');
-    await page
-      .locator(`[data-preview-app="${app}-preview"] [data-deploy="deployed"]`)
-      .waitFor({ timeout: 20_000 });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.stop();
+    await importIntoPreview(page, app, config);
   });
 
   it('records creating a space, a refused join and open, an invitation and a move, under the space’s name', async () => {

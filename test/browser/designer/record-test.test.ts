@@ -3,17 +3,12 @@
 // its refused step once the rule is loosened; run live against a scratch app, it gives the same verdicts.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { AppConfig } from '@datastore-designer/schema';
-import { startRuntime, type Runtime } from '../../support/runtime.ts';
-import {
-  assertDesignerBuilt,
-  designerDist,
-  launchChromium,
-  openDesigner,
-  type DesignerPage,
-} from '../support/designer-browser.ts';
+import type { DesignerPage } from '../support/designer-browser.ts';
+import { designerSuite } from '../support/designer-suite.ts';
+import { importIntoPreview, savedDraft as draftOf } from '../support/designer-page.ts';
 import { addRow, rowIdsWith, typeInto, userColumn } from '../preview/preview-page.ts';
 
 const app = `record-${process.pid}`;
@@ -43,16 +38,11 @@ const boardConfig: AppConfig = {
   },
 };
 
-let runtime: Runtime;
-let browser: Browser;
+const suite = designerSuite();
 let designer: DesignerPage;
 let page: Page;
 
-const savedDraft = async (): Promise<AppConfig> =>
-  page.evaluate(() => {
-    const id = /#\/project\/(.+)$/.exec(location.hash)?.[1];
-    return JSON.parse(localStorage.getItem(`datastore-designer.draft.${id}`) ?? 'null');
-  });
+const savedDraft = async (): Promise<AppConfig> => (await draftOf(page)) as AppConfig;
 
 const recordedSteps = () =>
   page
@@ -68,8 +58,8 @@ const view = (name: string) =>
   page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name, exact: true }).click();
 
 const appIds = async (): Promise<string[]> => {
-  const answer = await fetch(`${runtime.url}/api/apps`, {
-    headers: { authorization: `Bearer ${runtime.adminToken}` },
+  const answer = await fetch(`${suite.runtime.url}/api/apps`, {
+    headers: { authorization: `Bearer ${suite.runtime.adminToken}` },
   });
   return ((await answer.json()) as { apps: { app: string }[] }).apps.map((entry) => entry.app);
 };
@@ -79,25 +69,9 @@ const slowly = { timeout: 20_000 };
 
 describe('recording a test in the preview', () => {
   beforeAll(async () => {
-    assertDesignerBuilt();
-    runtime = await startRuntime({ assetsDir: designerDist });
-    browser = await launchChromium();
-    designer = await openDesigner(browser, `${runtime.url}/`);
+    designer = await suite.open();
     page = designer.page;
-    await page.getByTestId('import-input').setInputFiles({
-      name: `${app}.json`,
-      mimeType: 'application/json',
-      buffer: Buffer.from(JSON.stringify(boardConfig)),
-    });
-    await view('Preview');
-    await page
-      .locator(`[data-preview-app="${app}-preview"] [data-deploy="deployed"]`)
-      .waitFor({ timeout: 20_000 });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.stop();
+    await importIntoPreview(page, app, boardConfig);
   });
 
   it('turns each change, with what the server decided, and each check into a step, and saves the test', async () => {

@@ -3,16 +3,9 @@
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startRuntime, type Runtime } from '../../support/runtime.ts';
-import {
-  assertDesignerBuilt,
-  designerDist,
-  launchChromium,
-  openDesigner,
-  type DesignerPage,
-} from '../support/designer-browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { designerSuite } from '../support/designer-suite.ts';
 import { startFromTemplate, view } from '../support/designer-page.ts';
 import { addRow, rowIdsWith, typeInto, userColumn } from '../preview/preview-page.ts';
 
@@ -23,25 +16,7 @@ const SIZES = [
   { width: 1024, height: 700, suffix: '-1024' },
 ] as const;
 
-let runtime: Runtime;
-let browser: Browser;
-let designer: DesignerPage | undefined;
-
-beforeAll(async () => {
-  assertDesignerBuilt();
-  runtime = await startRuntime({ assetsDir: designerDist });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-});
-
-afterEach(async () => {
-  await designer?.context.close();
-  designer = undefined;
-});
+const suite = designerSuite();
 
 /**
  * What sticks out past the right or bottom edge of the window or of the box that holds it (a card, a panel)
@@ -90,7 +65,7 @@ const shootBoth = async (page: Page, name: string, settle: () => Promise<void> =
 /** Sets the project's app id on the Deploy view by typing it. */
 const typeAppId = async (page: Page, app: string): Promise<void> => {
   await view(page, 'Deploy');
-  await expect.poll(() => page.getByLabel('Runtime address').inputValue()).toBe(runtime.url);
+  await expect.poll(() => page.getByLabel('Runtime address').inputValue()).toBe(suite.runtime.url);
   await typeInto(page, page.getByLabel('App id', { exact: true }), app);
   await page.keyboard.press('Tab');
   await expect
@@ -100,8 +75,7 @@ const typeAppId = async (page: Page, app: string): Promise<void> => {
 
 describe('the main screens at 1440×900 and 1024×700', () => {
   it('Design: the canvas of the to-do board with its relation', async () => {
-    designer = await openDesigner(browser, `${runtime.url}/`);
-    const { page } = designer;
+    const { page } = await suite.open();
     await startFromTemplate(page, 'todo');
     await page.locator('.react-flow__edge').first().waitFor();
     await shootBoth(page, 'designer-canvas', async () => {
@@ -111,24 +85,25 @@ describe('the main screens at 1440×900 and 1024×700', () => {
   });
 
   it('Preview: three people, one change refused and shown with its rule', async () => {
-    designer = await openDesigner(browser, `${runtime.url}/`);
-    const { page } = designer;
+    const { page } = await suite.open();
     await startFromTemplate(page, 'todo');
     await todoPreviewWithRefusal(page);
     await shootBoth(page, 'preview-three-users');
   });
 
   it('Deploy → Instances: an instance with its backups', async () => {
-    designer = await openDesigner(browser, `${runtime.url}/`);
-    const { page } = designer;
+    const { page } = await suite.open();
     await startFromTemplate(page, 'todo');
     await typeAppId(page, 'team-board');
     await page.locator('.deploy').getByRole('button', { name: 'Deploy', exact: true }).click();
     await expect
       .poll(() => page.getByTestId('deploy-status').textContent(), { timeout: 15_000 })
       .toContain('version 1');
-    const rows = `${runtime.url}/api/apps/team-board/datastores/board/instances/main/tables/lists/rows`;
-    const headers = { Authorization: `Bearer ${runtime.adminToken}`, 'Content-Type': 'application/json' };
+    const rows = `${suite.runtime.url}/api/apps/team-board/datastores/board/instances/main/tables/lists/rows`;
+    const headers = {
+      Authorization: `Bearer ${suite.runtime.adminToken}`,
+      'Content-Type': 'application/json',
+    };
     for (const [id, name] of [
       ['groceries', 'Groceries'],
       ['chores', 'Chores'],

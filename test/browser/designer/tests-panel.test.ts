@@ -2,30 +2,20 @@
 // step with the rule that decided, and a person edits the scenario with the keyboard until it passes again.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { AppConfig } from '@datastore-designer/schema';
-import { startRuntime, type Runtime } from '../../support/runtime.ts';
-import {
-  assertDesignerBuilt,
-  designerDist,
-  launchChromium,
-  openDesigner,
-  type DesignerPage,
-} from '../support/designer-browser.ts';
+import type { DesignerPage } from '../support/designer-browser.ts';
+import { designerSuite } from '../support/designer-suite.ts';
+import { savedDraft as draftOf } from '../support/designer-page.ts';
 
 const docs = resolve(fileURLToPath(new URL('../../../docs', import.meta.url)));
 
-let runtime: Runtime;
-let browser: Browser;
+const suite = designerSuite();
 let designer: DesignerPage;
 let page: Page;
 
-const savedDraft = async (): Promise<AppConfig> =>
-  page.evaluate(() => {
-    const id = /#\/project\/(.+)$/.exec(location.hash)?.[1];
-    return JSON.parse(localStorage.getItem(`datastore-designer.draft.${id}`) ?? 'null');
-  });
+const savedDraft = async (): Promise<AppConfig> => (await draftOf(page)) as AppConfig;
 
 const summary = () => page.getByTestId('tests-summary').textContent();
 const scenario = (name: string) => page.getByTestId('scenario').filter({ hasText: name });
@@ -38,16 +28,8 @@ const pressButton = async (name: string, within = page.getByTestId('tests')): Pr
 
 describe('the Tests panel in Chromium', () => {
   beforeAll(async () => {
-    assertDesignerBuilt();
-    runtime = await startRuntime({ assetsDir: designerDist });
-    browser = await launchChromium();
-    designer = await openDesigner(browser, `${runtime.url}/`);
+    designer = await suite.open();
     page = designer.page;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.stop();
   });
 
   it('runs the template’s scenarios at once: all green, with the rules’ coverage', async () => {
@@ -145,8 +127,8 @@ describe('the Tests panel in Chromium', () => {
       .toContain('Not deployed yet');
     await page.locator('.deploy').getByRole('button', { name: 'Deploy', exact: true }).click();
     await expect.poll(() => page.getByTestId('deploy-status').textContent()).toContain('1 test fails');
-    const none = await fetch(`${runtime.url}/api/apps`, {
-      headers: { authorization: `Bearer ${runtime.adminToken}` },
+    const none = await fetch(`${suite.runtime.url}/api/apps`, {
+      headers: { authorization: `Bearer ${suite.runtime.adminToken}` },
     });
     expect(((await none.json()) as { apps: unknown[] }).apps).toEqual([]);
     await page.getByRole('button', { name: 'Deploy with failing tests' }).click();

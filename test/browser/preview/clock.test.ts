@@ -1,8 +1,8 @@
 // The preview pane in Chromium on a device whose clock is ten minutes fast: each person's card says so in plain
 // words, and their edits still reach the others (connect() runs the store on the runtime's clock).
-import type { AppConfig } from '@datastore-designer/schema';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { notesBoard } from '../../support/configs.ts';
 import type { Runtime } from '../../support/runtime.ts';
 import {
   addRow,
@@ -13,21 +13,10 @@ import {
   userColumn,
 } from './preview-page.ts';
 
-const config: AppConfig = {
-  format: 1,
-  datastores: {
-    board: {
-      instances: 'single',
-      sync: 'twoWay',
-      tables: {
-        notes: {
-          fields: { text: { type: 'string', required: true }, author: { type: 'string', required: true } },
-          rules: { create: 'newRow.author == user.id', update: 'row.author == user.id' },
-        },
-      },
-    },
-  },
-};
+const config = notesBoard({
+  fields: { text: { type: 'string', required: true }, author: { type: 'string', required: true } },
+  rules: { create: 'newRow.author == user.id', update: 'row.author == user.id' },
+});
 
 let runtime: Runtime;
 let browser: Browser;

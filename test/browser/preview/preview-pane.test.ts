@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { notesBoard } from '../../support/configs.ts';
 import type { Runtime } from '../../support/runtime.ts';
 import {
   addRow,
@@ -308,25 +309,14 @@ describe('PreviewPane', () => {
   });
 
   test('server-written fields show filled in and cannot be edited; their times read as dates', async () => {
-    const config: AppConfig = {
-      format: 1,
-      datastores: {
-        board: {
-          instances: 'single',
-          sync: 'twoWay',
-          tables: {
-            notes: {
-              fields: {
-                text: { type: 'string', required: true },
-                author: { type: 'string', required: true, auto: 'creator' },
-                created: { type: 'number', auto: 'createdAt' },
-              },
-              rules: { create: "user.id != ''", delete: 'row.author == user.id' },
-            },
-          },
-        },
+    const config = notesBoard({
+      fields: {
+        text: { type: 'string', required: true },
+        author: { type: 'string', required: true, auto: 'creator' },
+        created: { type: 'number', auto: 'createdAt' },
       },
-    };
+      rules: { create: "user.id != ''", delete: 'row.author == user.id' },
+    });
     page = await openPane(browser, runtime, freshApp(), config);
     await online('alice');
     await online('bob');

@@ -46,3 +46,16 @@ export const tableNames = async (page: Page): Promise<string[]> =>
       .locator('.react-flow__node')
       .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id') ?? ''))
   ).sort();
+
+/** Imports `config` as a new project from the top bar's file input, opens Preview and waits for its preview app. */
+export const importIntoPreview = async (page: Page, app: string, config: unknown): Promise<void> => {
+  await page.getByTestId('import-input').setInputFiles({
+    name: `${app}.json`,
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(config)),
+  });
+  await view(page, 'Preview');
+  await page
+    .locator(`[data-preview-app="${app}-preview"] [data-deploy="deployed"]`)
+    .waitFor({ timeout: 20_000 });
+};

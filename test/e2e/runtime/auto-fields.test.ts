@@ -2,8 +2,8 @@
 // writes them over whatever a client sends (the sender converges), a change to them alone gets no notice, a delete
 // removes them, the data API fills them on PUT, and restores fill none.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { AppConfig } from '@datastore-designer/schema';
 import { createMergeableStore } from 'tinybase';
+import { autoNoteFields, notesBoard } from '../../support/configs.ts';
 import { startRuntime, type Runtime } from '../../support/runtime.ts';
 import { api } from '../../support/runtime-api.ts';
 import {
@@ -15,31 +15,15 @@ import {
   type SyncClient,
 } from '../../support/sync-client.ts';
 
-const config: AppConfig = {
-  format: 1,
-  datastores: {
-    board: {
-      instances: 'single',
-      sync: 'twoWay',
-      tables: {
-        notes: {
-          fields: {
-            text: { type: 'string', required: true },
-            author: { type: 'string', required: true, auto: 'creator' },
-            createdAt: { type: 'number', auto: 'createdAt' },
-            updatedAt: { type: 'number', auto: 'updatedAt' },
-          },
-          rules: {
-            // The rule sees the server's values: a create whose author is not the sender would be refused.
-            create: "user.id != '' && newRow.author == user.id && !('author' in changed)",
-            update: 'row.author == user.id',
-            delete: 'row.author == user.id',
-          },
-        },
-      },
-    },
+const config = notesBoard({
+  fields: autoNoteFields,
+  rules: {
+    // The rule sees the server's values: a create whose author is not the sender would be refused.
+    create: "user.id != '' && newRow.author == user.id && !('author' in changed)",
+    update: 'row.author == user.id',
+    delete: 'row.author == user.id',
   },
-};
+});
 
 let runtime: Runtime;
 const clients: SyncClient[] = [];

@@ -1,7 +1,8 @@
 // Backups against a real `wrangler dev`: take, list, restore (synced to open clients), prune, refusals, deletion,
 // and the schedule the instance object's alarm follows (a fractional BACKUP_EVERY_HOURS).
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { AppConfig, BackupList } from '@datastore-designer/schema';
+import type { BackupList } from '@datastore-designer/schema';
+import { notesBoard } from '../../support/configs.ts';
 import { startRuntime, type Runtime } from '../../support/runtime.ts';
 import { api } from '../../support/runtime-api.ts';
 import {
@@ -12,22 +13,13 @@ import {
   type SyncClient,
 } from '../../support/sync-client.ts';
 
-const config: AppConfig = {
-  format: 1,
-  datastores: {
-    board: {
-      instances: 'single',
-      sync: 'twoWay',
-      tables: {
-        notes: {
-          fields: { text: { type: 'string', required: true } },
-          rules: { create: 'true', update: 'true', delete: 'true' },
-        },
-        secrets: { serverOnly: true, fields: { value: { type: 'string' } } },
-      },
-    },
+const config = notesBoard(
+  {
+    fields: { text: { type: 'string', required: true } },
+    rules: { create: 'true', update: 'true', delete: 'true' },
   },
-};
+  { secrets: { serverOnly: true, fields: { value: { type: 'string' } } } },
+);
 
 let runtime: Runtime;
 const clients: SyncClient[] = [];

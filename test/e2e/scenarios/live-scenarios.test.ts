@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AppConfig, runTests, type ScenarioResult, templates } from '@datastore-designer/schema';
 import { runLiveTests } from '@datastore-designer/preview/live-scenarios';
 import { WebSocket } from 'ws';
+import { autoNoteFields, notesBoard } from '../../support/configs.ts';
 import { startRuntime, type Runtime } from '../../support/runtime.ts';
 import { api } from '../../support/runtime-api.ts';
 
@@ -71,28 +72,10 @@ describe('live scenarios', () => {
 
   test('server-written fields: a forged creator, a change to them alone and a server PUT agree in both runners', async () => {
     const config: AppConfig = {
-      format: 1,
-      datastores: {
-        board: {
-          instances: 'single',
-          sync: 'twoWay',
-          tables: {
-            notes: {
-              fields: {
-                text: { type: 'string', required: true },
-                author: { type: 'string', required: true, auto: 'creator' },
-                createdAt: { type: 'number', auto: 'createdAt' },
-                updatedAt: { type: 'number', auto: 'updatedAt' },
-              },
-              rules: {
-                create: "user.id != ''",
-                update: 'row.author == user.id',
-                delete: 'row.author == user.id',
-              },
-            },
-          },
-        },
-      },
+      ...notesBoard({
+        fields: autoNoteFields,
+        rules: { create: "user.id != ''", update: 'row.author == user.id', delete: 'row.author == user.id' },
+      }),
       tests: [
         {
           name: 'The server writes who and when',
@@ -119,16 +102,7 @@ describe('live scenarios', () => {
 
   test('nothing to change fails in both runners, and stale data never leaks between scenarios', async () => {
     const config: AppConfig = {
-      format: 1,
-      datastores: {
-        board: {
-          instances: 'single',
-          sync: 'twoWay',
-          tables: {
-            notes: { fields: { text: { type: 'string' } }, rules: { create: 'true', update: 'true' } },
-          },
-        },
-      },
+      ...notesBoard({ fields: { text: { type: 'string' } }, rules: { create: 'true', update: 'true' } }),
       tests: [
         {
           name: 'writes',
