@@ -195,10 +195,45 @@ export const checkSnapshot = (
   return { checked: { synced: synced as Tables, serverOnly: serverOnly as Tables } };
 };
 
+// Rows per transaction of a restore. One transaction for 50,000 rows holds TinyBase's undo record, its change
+// set and the save's rows for all of them at once (several times the store itself): more than an object's 128 MB.
+const RESTORE_CHUNK_ROWS = 2000;
+
+/**
+ * Makes a store hold exactly `tables`, a chunk of rows per transaction: first the rows it has that `tables`
+ * lacks are deleted, then every row is set (a row set whole loses the cells it no longer has; an unchanged one
+ * costs nothing). It all runs in one event, so its saves are committed together, and the output gate holds the
+ * relayed chunks until they are.
+ */
+const replaceContent = (store: MergeableStore, tables: Tables): void => {
+  let chunk: (() => void)[] = [];
+  const flush = () => {
+    if (chunk.length === 0) return;
+    const steps = chunk;
+    chunk = [];
+    store.transaction(() => steps.forEach((step) => step()));
+  };
+  const add = (step: () => void) => {
+    chunk.push(step);
+    if (chunk.length >= RESTORE_CHUNK_ROWS) flush();
+  };
+  for (const tableId of store.getTableIds()) {
+    const keep = ownEntry(tables, tableId);
+    for (const rowId of store.getRowIds(tableId)) {
+      if (!keep || ownEntry(keep, rowId) === undefined) add(() => store.delRow(tableId, rowId));
+    }
+  }
+  flush();
+  for (const [tableId, rows] of Object.entries(tables)) {
+    for (const [rowId, row] of Object.entries(rows)) add(() => store.setRow(tableId, rowId, row));
+  }
+  flush();
+};
+
 /** Replaces the whole content with a checked snapshot; clients see it at once. */
 export const applySnapshot = (stores: InstanceStores, checked: CheckedSnapshot): void => {
-  stores.synced.setTables(checked.synced);
-  stores.serverOnly.setTables(checked.serverOnly);
+  replaceContent(stores.synced, checked.synced);
+  replaceContent(stores.serverOnly, checked.serverOnly);
 };
 
 /** Replaces the whole content after checking every row against the schema; clients see it at once. */
