@@ -202,49 +202,52 @@ const RESTORE_CHUNK_ROWS = 2000;
 /**
  * Makes a store hold exactly `tables`, a chunk of rows per transaction: first the rows it has that `tables`
  * lacks are deleted, then every row is set (a row set whole loses the cells it no longer has; an unchanged one
- * costs nothing). It all runs in one event, so its saves are committed together, and the output gate holds the
- * relayed chunks until they are.
+ * costs nothing). After each chunk it awaits `between`, which lets the object commit that chunk's writes.
  */
-const replaceContent = (store: MergeableStore, tables: Tables): void => {
-  let chunk: (() => void)[] = [];
-  const flush = () => {
-    if (chunk.length === 0) return;
-    const steps = chunk;
-    chunk = [];
-    store.transaction(() => steps.forEach((step) => step()));
-  };
-  const add = (step: () => void) => {
-    chunk.push(step);
-    if (chunk.length >= RESTORE_CHUNK_ROWS) flush();
-  };
+const replaceContent = async (
+  store: MergeableStore,
+  tables: Tables,
+  between: () => Promise<void>,
+): Promise<void> => {
+  const steps: (() => void)[] = [];
   for (const tableId of store.getTableIds()) {
     const keep = ownEntry(tables, tableId);
     for (const rowId of store.getRowIds(tableId)) {
-      if (!keep || ownEntry(keep, rowId) === undefined) add(() => store.delRow(tableId, rowId));
+      if (!keep || ownEntry(keep, rowId) === undefined) steps.push(() => store.delRow(tableId, rowId));
     }
   }
-  flush();
   for (const [tableId, rows] of Object.entries(tables)) {
-    for (const [rowId, row] of Object.entries(rows)) add(() => store.setRow(tableId, rowId, row));
+    for (const [rowId, row] of Object.entries(rows)) steps.push(() => store.setRow(tableId, rowId, row));
   }
-  flush();
+  for (let from = 0; from < steps.length; from += RESTORE_CHUNK_ROWS) {
+    store.transaction(() => steps.slice(from, from + RESTORE_CHUNK_ROWS).forEach((step) => step()));
+    await between();
+  }
 };
 
-/** Replaces the whole content with a checked snapshot; clients see it at once. */
-export const applySnapshot = (stores: InstanceStores, checked: CheckedSnapshot): void => {
-  replaceContent(stores.synced, checked.synced);
-  replaceContent(stores.serverOnly, checked.serverOnly);
+/**
+ * Replaces the whole content with a checked snapshot, a chunk at a time; clients see each chunk once it is
+ * stored. The caller keeps other events out meanwhile (the object's `blockConcurrencyWhile`).
+ */
+export const applySnapshot = async (
+  stores: InstanceStores,
+  checked: CheckedSnapshot,
+  between: () => Promise<void>,
+): Promise<void> => {
+  await replaceContent(stores.synced, checked.synced, between);
+  await replaceContent(stores.serverOnly, checked.serverOnly, between);
 };
 
 /** Replaces the whole content after checking every row against the schema; clients see it at once. */
-export const putSnapshot = (
+export const putSnapshot = async (
   stores: InstanceStores,
   config: DatastoreConfig,
   snapshot: unknown,
-): DataAnswer => {
+  between: () => Promise<void>,
+): Promise<DataAnswer> => {
   const result = checkSnapshot(stores, config, snapshot);
   if ('refused' in result) return result.refused;
-  applySnapshot(stores, result.checked);
+  await applySnapshot(stores, result.checked, between);
   return { status: 200, body: { restored: true } };
 };
 
