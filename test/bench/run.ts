@@ -439,6 +439,7 @@ const measureSizes = async (
       ours: { ...ours, writesPerSecond: writes.ours },
       bare: { ...bare, writesPerSecond: writes.bare },
     };
+    console.log(JSON.stringify(result[String(size)]));
     for (const [label, o, b] of [
       ['p50', ours.p50, bare.p50],
       ['p99', ours.p99, bare.p99],
@@ -534,6 +535,8 @@ const main = async () => {
       const p50 = ours.p50 / bare.p50;
       const p99 = ours.p99 / bare.p99;
       report[`propagation${count}`] = { ours, bare, p50, p99 };
+      // Printed as it comes, so a run stopped early still shows what it measured.
+      console.log(JSON.stringify(report[`propagation${count}`]));
       rows.push([
         `A→B, ${count} clients, p50`,
         `${ours.p50.toFixed(2)} ms`,
