@@ -205,21 +205,59 @@ export const checkSnapshot = (
   return { checked: { synced: synced as Tables, serverOnly: serverOnly as Tables } };
 };
 
-/** Replaces the whole content with a checked snapshot; clients see it at once. */
-export const applySnapshot = (stores: InstanceStores, checked: CheckedSnapshot): void => {
-  stores.synced.setTables(checked.synced);
-  stores.serverOnly.setTables(checked.serverOnly);
+// Rows per transaction of a restore. One transaction for 50,000 rows holds TinyBase's undo record, its change
+// set and the save's rows for all of them at once (several times the store itself): more than an object's 128 MB.
+const RESTORE_CHUNK_ROWS = 2000;
+
+/**
+ * Makes a store hold exactly `tables`, a chunk of rows per transaction: first the rows it has that `tables`
+ * lacks are deleted, then every row is set (a row set whole loses the cells it no longer has; an unchanged one
+ * costs nothing). After each chunk it awaits `between`, which lets the object commit that chunk's writes.
+ */
+const replaceContent = async (
+  store: MergeableStore,
+  tables: Tables,
+  between: () => Promise<void>,
+): Promise<void> => {
+  const steps: (() => void)[] = [];
+  for (const tableId of store.getTableIds()) {
+    const keep = ownEntry(tables, tableId);
+    for (const rowId of store.getRowIds(tableId)) {
+      if (!keep || ownEntry(keep, rowId) === undefined) steps.push(() => store.delRow(tableId, rowId));
+    }
+  }
+  for (const [tableId, rows] of Object.entries(tables)) {
+    for (const [rowId, row] of Object.entries(rows)) steps.push(() => store.setRow(tableId, rowId, row));
+  }
+  for (let from = 0; from < steps.length; from += RESTORE_CHUNK_ROWS) {
+    store.transaction(() => steps.slice(from, from + RESTORE_CHUNK_ROWS).forEach((step) => step()));
+    await between();
+  }
+};
+
+/**
+ * Replaces the whole content with a checked snapshot, a chunk at a time; clients see each chunk once it is
+ * stored. The caller keeps other events out meanwhile (the object's `blockConcurrencyWhile`).
+ */
+export const applySnapshot = async (
+  stores: InstanceStores,
+  checked: CheckedSnapshot,
+  between: () => Promise<void>,
+): Promise<void> => {
+  await replaceContent(stores.synced, checked.synced, between);
+  await replaceContent(stores.serverOnly, checked.serverOnly, between);
 };
 
 /** Replaces the whole content after checking every row against the schema; clients see it at once. */
-export const putSnapshot = (
+export const putSnapshot = async (
   stores: InstanceStores,
   config: DatastoreConfig,
   snapshot: unknown,
-): DataAnswer => {
+  between: () => Promise<void>,
+): Promise<DataAnswer> => {
   const result = checkSnapshot(stores, config, snapshot);
   if ('refused' in result) return result.refused;
-  applySnapshot(stores, result.checked);
+  await applySnapshot(stores, result.checked, between);
   return { status: 200, body: { restored: true } };
 };
 

@@ -15,10 +15,12 @@ export interface Limits {
 
 /**
  * A Durable Object has 128 MB of memory, and an instance keeps its whole synced store in it (README, "Measured"):
- * these defaults leave room for the object's own work and a full sync's frames on top of the rows.
+ * about 0.9-1 KB of heap per row of three or four short cells, and 200-260 bytes of SQLite. A client's first sync
+ * builds the whole instance once more as one frame (about 0.6 of the store again) and a restore holds its snapshot
+ * besides, so the store is kept near 40 MB: 40,000 short rows, or 16 MiB of SQLite for wide ones.
  */
-const DEFAULT_MAX_INSTANCE_ROWS = 60_000;
-const DEFAULT_MAX_INSTANCE_BYTES = 48 * 1024 * 1024;
+const DEFAULT_MAX_INSTANCE_ROWS = 40_000;
+const DEFAULT_MAX_INSTANCE_BYTES = 16 * 1024 * 1024;
 
 const positive = (value: string | undefined, fallback: number): number => {
   const parsed = Number(value);
