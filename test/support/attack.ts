@@ -1,4 +1,5 @@
 // Attack and load scenarios against a real runtime, sized by their callers: short in `npm test`, long in the soak.
+import { connect, type Connection, type ConnectOptions } from '@datastore-designer/preview';
 import type { AppConfig } from '@datastore-designer/schema';
 import { getHlcFunctions } from 'tinybase';
 import { WebSocket } from 'ws';
@@ -468,4 +469,30 @@ export const deploysUnderLoad = async (
   await waitForConvergence(runtime, app, 'board', 'main', clients, options.convergeWithinMs ?? 30_000);
   await Promise.all(clients.map((client) => client.close()));
   return { creates, forbiddenWindows: options.rounds };
+};
+
+/**
+ * Opens a `connect()` client of the attack board's `main` instance as `sub` and waits until it is online; it is
+ * added to `open`, which the caller destroys once done.
+ */
+export const connectBoard = async (
+  runtime: Runtime,
+  app: string,
+  sub: string,
+  open: Connection[],
+): Promise<Connection> => {
+  const connection = await connect({
+    url: runtime.url,
+    app,
+    datastore: 'board',
+    instance: 'main',
+    token: () => userToken(runtime, { sub }),
+    WebSocket: WebSocket as unknown as ConnectOptions['WebSocket'],
+    persister: false,
+    config: attackConfig,
+    backoff: { initialMs: 100, maxMs: 1000 },
+  });
+  open.push(connection);
+  await connection.whenStatus('online');
+  return connection;
 };

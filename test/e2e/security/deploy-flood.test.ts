@@ -1,13 +1,12 @@
 // Back-pressure: while clients write as fast as the rate limit lets them (more than one instance takes in on this
 // machine), a deploy that forbids creates is still answered, and every create sent after its answer is refused.
-import { connect, type Connection, type ConnectOptions, type Rejection } from '@datastore-designer/preview';
+import type { Connection, Rejection } from '@datastore-designer/preview';
 import type { AppConfig } from '@datastore-designer/schema';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { attackConfig, snapshotTables } from '../../support/attack.ts';
+import { attackConfig, connectBoard, snapshotTables } from '../../support/attack.ts';
 import { startRuntime, type Runtime } from '../../support/runtime.ts';
 import { api } from '../../support/runtime-api.ts';
-import { userToken, waitFor, waitForAsync } from '../../support/sync-client.ts';
+import { waitFor, waitForAsync } from '../../support/sync-client.ts';
 
 const APP = 'flood';
 const CLIENTS = 4;
@@ -27,22 +26,7 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
-const client = async (sub: string) => {
-  const connection = await connect({
-    url: runtime.url,
-    app: APP,
-    datastore: 'board',
-    instance: 'main',
-    token: () => userToken(runtime, { sub }),
-    WebSocket: WebSocket as unknown as ConnectOptions['WebSocket'],
-    persister: false,
-    config: attackConfig,
-    backoff: { initialMs: 100, maxMs: 1000 },
-  });
-  open.push(connection);
-  await connection.whenStatus('online');
-  return connection;
-};
+const client = (sub: string) => connectBoard(runtime, APP, sub, open);
 
 const storedRows = async () => Object.keys((await snapshotTables(runtime, APP, 'board', 'main')).notes ?? {});
 

@@ -1,12 +1,11 @@
 // Durability: clients write while wrangler dev is SIGKILLed (its whole process group) and restarted; every change
 // another client had received is there after, and connect() clients resume on their own.
-import { connect, type Connection, type ConnectOptions } from '@datastore-designer/preview';
-import { WebSocket } from 'ws';
+import type { Connection } from '@datastore-designer/preview';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { attackConfig, snapshotTables } from '../../support/attack.ts';
+import { attackConfig, connectBoard, snapshotTables } from '../../support/attack.ts';
 import { startRuntime, type Runtime } from '../../support/runtime.ts';
 import { api } from '../../support/runtime-api.ts';
-import { userToken, waitFor, waitForAsync } from '../../support/sync-client.ts';
+import { waitFor, waitForAsync } from '../../support/sync-client.ts';
 
 let runtime: Runtime;
 const open: Connection[] = [];
@@ -20,22 +19,7 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
-const client = async (sub: string) => {
-  const connection = await connect({
-    url: runtime.url,
-    app: 'durable',
-    datastore: 'board',
-    instance: 'main',
-    token: () => userToken(runtime, { sub }),
-    WebSocket: WebSocket as unknown as ConnectOptions['WebSocket'],
-    persister: false,
-    config: attackConfig,
-    backoff: { initialMs: 100, maxMs: 1000 },
-  });
-  open.push(connection);
-  await connection.whenStatus('online');
-  return connection;
-};
+const client = (sub: string) => connectBoard(runtime, 'durable', sub, open);
 
 const crashes = Number(process.env.CRASHES ?? 2);
 

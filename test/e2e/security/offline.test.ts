@@ -1,11 +1,10 @@
 // Offline: two clients edit the same rows offline and reconnect in both orders; the rules apply to what they bring.
-import { connect, type Connection, type ConnectOptions, type Rejection } from '@datastore-designer/preview';
-import { WebSocket } from 'ws';
+import type { Connection, Rejection } from '@datastore-designer/preview';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { attackConfig, snapshotTables } from '../../support/attack.ts';
+import { attackConfig, connectBoard, snapshotTables } from '../../support/attack.ts';
 import { startRuntime, type Runtime } from '../../support/runtime.ts';
 import { api } from '../../support/runtime-api.ts';
-import { userToken, waitFor, waitForAsync } from '../../support/sync-client.ts';
+import { waitFor, waitForAsync } from '../../support/sync-client.ts';
 
 let runtime: Runtime;
 const open: Connection[] = [];
@@ -18,22 +17,7 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
-const client = async (app: string, sub: string) => {
-  const connection = await connect({
-    url: runtime.url,
-    app,
-    datastore: 'board',
-    instance: 'main',
-    token: () => userToken(runtime, { sub }),
-    WebSocket: WebSocket as unknown as ConnectOptions['WebSocket'],
-    persister: false,
-    config: attackConfig,
-    backoff: { initialMs: 100, maxMs: 1000 },
-  });
-  open.push(connection);
-  await connection.whenStatus('online');
-  return connection;
-};
+const client = (app: string, sub: string) => connectBoard(runtime, app, sub, open);
 
 const rowsOf = (connection: Connection) => connection.store.getTable('notes');
 
