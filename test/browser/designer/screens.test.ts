@@ -1,5 +1,5 @@
-// The Design, Preview (three people, a refused change) and Deploy → Instances screens at 1440×900 and 1024×700:
-// nothing cut off at either size. SCREENSHOTS=1 writes the README's pictures of them under docs/.
+// The start screen, Design (the canvas), JSON, Preview (three people, a refused change), Deploy and
+// Deploy → Instances at 1440×900 and 1024×700: nothing cut off at either size. SCREENSHOTS=1 writes the README's pictures of them under docs/.
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +74,27 @@ const typeAppId = async (page: Page, app: string): Promise<void> => {
 };
 
 describe('the main screens at 1440×900 and 1024×700', () => {
+  it('Start: the templates and the projects', async () => {
+    const { page } = await suite.open();
+    await page.getByRole('button', { name: /To-do/ }).first().waitFor();
+    await shootBoth(page, 'designer-start');
+  });
+
+  it('JSON: the config as text', async () => {
+    const { page } = await suite.open();
+    await startFromTemplate(page, 'todo');
+    await view(page, 'JSON');
+    await page.locator('.monaco-editor').first().waitFor({ timeout: 30_000 });
+    await shootBoth(page, 'designer-json');
+  });
+
+  it('Deploy: the changes, the tests and the versions', async () => {
+    const { page } = await suite.open();
+    await startFromTemplate(page, 'todo');
+    await typeAppId(page, 'team-board-deploy');
+    await shootBoth(page, 'designer-deploy');
+  });
+
   it('Design: the canvas of the to-do board with its relation', async () => {
     const { page } = await suite.open();
     await startFromTemplate(page, 'todo');
