@@ -1,4 +1,4 @@
-// The start screen, Design (the canvas), JSON, Preview (three people, a refused change), Deploy and
+// The start screen, Design (the canvas, a table's rules), JSON, Preview (three people, a refused change), Deploy and
 // Deploy → Instances at 1440×900 and 1024×700: nothing cut off at either size. SCREENSHOTS=1 writes the README's pictures of them under docs/.
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { designerSuite } from '../support/designer-suite.ts';
-import { startFromTemplate, view } from '../support/designer-page.ts';
+import { startFromTemplate, tableHeader, view } from '../support/designer-page.ts';
 import { addRow, rowIdsWith, typeInto, userColumn } from '../preview/preview-page.ts';
 
 const docs = resolve(fileURLToPath(new URL('../../../docs', import.meta.url)));
@@ -40,8 +40,17 @@ const cutOff = (page: Page): Promise<string[]> =>
       while (parent && !scrolls(parent) && !hidden(parent)) parent = parent.parentElement;
       if (parent && scrolls(parent)) continue;
       const holder = parent?.getBoundingClientRect();
-      const right = Math.min(holder?.right ?? window.innerWidth, window.innerWidth);
-      const bottom = Math.min(holder?.bottom ?? window.innerHeight, window.innerHeight);
+      // A clipping box inside a scrolling one (an editor in the side panel) scrolls into view with it: only its
+      // own edges can cut what it holds, not the window's.
+      let above = parent?.parentElement;
+      while (above && !scrolls(above)) above = above.parentElement;
+      const reachable = holder !== undefined && above != null;
+      const right = reachable
+        ? holder.right
+        : Math.min(holder?.right ?? window.innerWidth, window.innerWidth);
+      const bottom = reachable
+        ? holder.bottom
+        : Math.min(holder?.bottom ?? window.innerHeight, window.innerHeight);
       const name = `${element.tagName.toLowerCase()}.${String(element.className).slice(0, 40)}`;
       if (own.right > right + 1) cut.push(`${name} (right)`);
       else if (own.bottom > bottom + 1) cut.push(`${name} (bottom)`);
@@ -78,6 +87,14 @@ describe('the main screens at 1440×900 and 1024×700', () => {
     const { page } = await suite.open();
     await page.getByRole('button', { name: /To-do/ }).first().waitFor();
     await shootBoth(page, 'designer-start');
+  });
+
+  it('Design: a table selected, with who can add, change, delete and see its rows', async () => {
+    const { page } = await suite.open();
+    await startFromTemplate(page, 'todo');
+    await tableHeader(page, 'todos').click();
+    await page.locator('.rule[data-rule="delete"] .monaco-editor').waitFor({ timeout: 30_000 });
+    await shootBoth(page, 'designer-rules');
   });
 
   it('JSON: the config as text', async () => {
