@@ -1,38 +1,18 @@
 // The preview pane in Chromium on a device whose clock is ten minutes fast: each person's card says so in plain
 // words, and their edits still reach the others (connect() runs the store on the runtime's clock).
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { notesBoard } from '../../support/configs.ts';
-import type { Runtime } from '../../support/runtime.ts';
-import {
-  addRow,
-  launchChromium,
-  openPane,
-  rowIdsWith,
-  startPreviewRuntime,
-  userColumn,
-} from './preview-page.ts';
+import { addRow, paneSuite, rowIdsWith, userColumn } from './preview-page.ts';
 
 const config = notesBoard({
   fields: { text: { type: 'string', required: true }, author: { type: 'string', required: true } },
   rules: { create: 'newRow.author == user.id', update: 'row.author == user.id' },
 });
 
-let runtime: Runtime;
-let browser: Browser;
-
-beforeAll(async () => {
-  runtime = await startPreviewRuntime();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-});
+const suite = paneSuite();
 
 test("a device clock ten minutes fast is named on each person's card, and edits still sync", async () => {
-  const page = await openPane(browser, runtime, `clock-${process.pid}`, config, (context) =>
+  const page = await suite.open(`clock-${process.pid}`, config, (context) =>
     context.addInitScript(() => {
       const deviceNow = Date.now.bind(Date);
       Date.now = () => deviceNow() + 10 * 60_000;

@@ -1,18 +1,9 @@
 // The preview pane's people cards in Chromium: an offline change replaced by a later one said in words, long ids
 // shortened with a copy button, spaces named for people, the person editor inside its card, nothing cut at 1024×700.
 import type { AppConfig } from '@datastore-designer/schema';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { Runtime } from '../../support/runtime.ts';
-import {
-  addRow,
-  launchChromium,
-  openPane,
-  rowIdsWith,
-  startPreviewRuntime,
-  typeInto,
-  userColumn,
-} from './preview-page.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { addRow, paneSuite, rowIdsWith, typeInto, userColumn } from './preview-page.ts';
 
 const crmConfig: AppConfig = {
   format: 1,
@@ -50,26 +41,10 @@ const matchConfig: AppConfig = {
   },
 };
 
-let runtime: Runtime;
-let browser: Browser;
+const suite = paneSuite();
 let page: Page | undefined;
 let appCount = 0;
 const freshApp = () => `cards-${process.pid}-${++appCount}`;
-
-beforeAll(async () => {
-  runtime = await startPreviewRuntime();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-});
-
-afterEach(async () => {
-  await page?.context().close();
-  page = undefined;
-});
 
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 });
 
@@ -92,7 +67,7 @@ const spilling = (card: ReturnType<typeof userColumn>) =>
 
 describe('people cards of the preview', () => {
   test('says in words when an offline change was replaced by someone’s later change', async () => {
-    page = await openPane(browser, runtime, freshApp(), crmConfig);
+    page = await suite.open(freshApp(), crmConfig);
     await online('alice');
     await online('bob');
     await addRow(page, 'alice', 'customers', { name: 'Acme' });
@@ -119,7 +94,7 @@ describe('people cards of the preview', () => {
   });
 
   test('edits a person inside their card, typing, and the card shows the saved person', async () => {
-    page = await openPane(browser, runtime, freshApp(), crmConfig);
+    page = await suite.open(freshApp(), crmConfig);
     const bob = userColumn(page, 'bob');
     await bob.getByRole('button', { name: 'Edit person' }).click();
     const form = bob.getByRole('form', { name: 'Edit Bob' });
@@ -134,7 +109,7 @@ describe('people cards of the preview', () => {
   });
 
   test('names spaces for people, shortens their long ids with a copy button, and cuts nothing at 1024×700', async () => {
-    page = await openPane(browser, runtime, freshApp(), matchConfig);
+    page = await suite.open(freshApp(), matchConfig);
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.setViewportSize({ width: 1024, height: 700 });
     const alice = userColumn(page, 'alice');

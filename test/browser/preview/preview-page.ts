@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startRuntime, type Runtime } from '../../support/runtime.ts';
+import { launchChromium } from '../support/designer-browser.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
@@ -43,7 +45,7 @@ export const startDevPagesRuntime = async (): Promise<Runtime> => {
 };
 
 /** Starts the system Chromium (never a downloaded one); the designer tests' launcher, shared. */
-export { launchChromium } from '../support/designer-browser.ts';
+export { launchChromium };
 
 /**
  * Opens the pane with a config as a person would: in the designer, import the config as a file named after the
@@ -120,3 +122,40 @@ export const rowIdsWith = (
           .map((row) => row.getAttribute('data-row') ?? ''),
       [field, value],
     );
+
+/**
+ * Registers a pane test file's hooks: one preview runtime and one Chromium for the file, and each pane opened
+ * during a test closed (its whole browser context) after that test. `open` opens a pane on them.
+ */
+export const paneSuite = () => {
+  let runtime: Runtime | undefined;
+  let browser: Browser | undefined;
+  const opened: Page[] = [];
+  beforeAll(async () => {
+    runtime = await startPreviewRuntime();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.stop();
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((page) => page.context().close()));
+  });
+  const started = (): { runtime: Runtime; browser: Browser } => {
+    if (!runtime || !browser) throw new Error('The pane suite has not started yet (use it inside a test).');
+    return { runtime, browser };
+  };
+  return {
+    /** The file's preview runtime. */
+    get runtime(): Runtime {
+      return started().runtime;
+    },
+    /** Opens a pane on the draft `config` as app `app` (see openPane); closed after the test. */
+    open: async (app: string, config: AppConfig, prepare?: (context: BrowserContext) => Promise<unknown>) => {
+      const page = await openPane(started().browser, started().runtime, app, config, prepare);
+      opened.push(page);
+      return page;
+    },
+  };
+};

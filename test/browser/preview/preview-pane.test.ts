@@ -1,21 +1,12 @@
 // The preview pane in Chromium against a real runtime: shared edits, refused edits, offline merge, read-only, multi.
 import type { AppConfig } from '@datastore-designer/schema';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { notesBoard } from '../../support/configs.ts';
-import type { Runtime } from '../../support/runtime.ts';
-import {
-  addRow,
-  launchChromium,
-  openPane,
-  rowIdsWith,
-  startPreviewRuntime,
-  typeInto,
-  userColumn,
-} from './preview-page.ts';
+import { addRow, paneSuite, rowIdsWith, typeInto, userColumn } from './preview-page.ts';
 
 const boardConfig: AppConfig = {
   format: 1,
@@ -42,27 +33,10 @@ const boardConfig: AppConfig = {
   },
 };
 
-let runtime: Runtime;
-let browser: Browser;
+const suite = paneSuite();
 let page: Page | undefined;
 let appCount = 0;
 const freshApp = () => `pane-${process.pid}-${++appCount}`;
-
-beforeAll(async () => {
-  runtime = await startPreviewRuntime();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-});
-
-afterEach(async () => {
-  // Each pane opens in its own browser context (fresh storage): close the whole context.
-  await page?.context().close();
-  page = undefined;
-});
 
 /** expect.poll with room for a busy machine (its default gives up after one second). */
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 });
@@ -72,7 +46,7 @@ const online = (sub: string) =>
 
 describe('PreviewPane', () => {
   test('two people see each other’s allowed edits, with the latency of the change', async () => {
-    page = await openPane(browser, runtime, freshApp(), boardConfig);
+    page = await suite.open(freshApp(), boardConfig);
     await online('alice');
     await online('bob');
     await addRow(page, 'alice', 'notes', { text: 'Buy milk' });
@@ -85,7 +59,7 @@ describe('PreviewPane', () => {
   });
 
   test('a forbidden edit flashes, reverts, and shows the rule in words and in CEL', async () => {
-    page = await openPane(browser, runtime, freshApp(), boardConfig);
+    page = await suite.open(freshApp(), boardConfig);
     await online('alice');
     await online('bob');
     await addRow(page, 'alice', 'notes', { text: 'Alice’s note' });
@@ -115,7 +89,7 @@ describe('PreviewPane', () => {
   });
 
   test('edits made offline merge when the person comes back online', async () => {
-    page = await openPane(browser, runtime, freshApp(), boardConfig);
+    page = await suite.open(freshApp(), boardConfig);
     await online('alice');
     await online('bob');
     await userColumn(page, 'bob').getByLabel('Bob online').uncheck();
@@ -133,7 +107,7 @@ describe('PreviewPane', () => {
   });
 
   test('three people side by side (screenshot for the docs)', async () => {
-    page = await openPane(browser, runtime, freshApp(), boardConfig);
+    page = await suite.open(freshApp(), boardConfig);
     await page.getByRole('button', { name: 'Add', exact: true }).first().click();
     await online('alice');
     await online('bob');
@@ -170,13 +144,13 @@ describe('PreviewPane', () => {
       },
     };
     const app = freshApp();
-    page = await openPane(browser, runtime, app, config);
+    page = await suite.open(app, config);
     await online('alice');
     const response = await fetch(
-      `${runtime.url}/api/apps/${app}-preview/datastores/prices/instances/main/tables/items/rows/tea`,
+      `${suite.runtime.url}/api/apps/${app}-preview/datastores/prices/instances/main/tables/items/rows/tea`,
       {
         method: 'PUT',
-        headers: { authorization: `Bearer ${runtime.adminToken}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${suite.runtime.adminToken}`, 'content-type': 'application/json' },
         body: JSON.stringify({ name: 'Tea', price: 3 }),
       },
     );
@@ -219,7 +193,7 @@ describe('PreviewPane', () => {
         },
       },
     };
-    page = await openPane(browser, runtime, freshApp(), config);
+    page = await suite.open(freshApp(), config);
     const alice = userColumn(page, 'alice');
     const bob = userColumn(page, 'bob');
     await alice.getByRole('button', { name: 'Create a new space' }).click();
@@ -264,7 +238,7 @@ describe('PreviewPane', () => {
         },
       },
     };
-    page = await openPane(browser, runtime, freshApp(), config);
+    page = await suite.open(freshApp(), config);
     const alice = userColumn(page, 'alice');
     const bob = userColumn(page, 'bob');
     await alice.getByRole('button', { name: 'Create a new space' }).click();
@@ -279,7 +253,7 @@ describe('PreviewPane', () => {
   });
 
   test('the latency line says a refused change reached nobody, and who got a change only on coming online', async () => {
-    page = await openPane(browser, runtime, freshApp(), boardConfig);
+    page = await suite.open(freshApp(), boardConfig);
     await online('alice');
     await online('bob');
     await addRow(page, 'alice', 'notes', { text: 'Alice’s note' });
@@ -317,7 +291,7 @@ describe('PreviewPane', () => {
       },
       rules: { create: "user.id != ''", delete: 'row.author == user.id' },
     });
-    page = await openPane(browser, runtime, freshApp(), config);
+    page = await suite.open(freshApp(), config);
     await online('alice');
     await online('bob');
     const form = userColumn(page, 'alice').locator('table[data-table="notes"] tr.dd-new-row');
@@ -370,7 +344,7 @@ describe('PreviewPane', () => {
         },
       },
     };
-    page = await openPane(browser, runtime, freshApp(), config);
+    page = await suite.open(freshApp(), config);
     await online('alice');
     await online('bob');
     await addRow(page, 'alice', 'notes', { text: 'Alice only' });
@@ -399,7 +373,7 @@ describe('PreviewPane', () => {
   });
 
   test('roles: an admin preset may delete what a member may not, and editing a person changes their token', async () => {
-    page = await openPane(browser, runtime, freshApp(), boardConfig);
+    page = await suite.open(freshApp(), boardConfig);
     await page.locator('.dd-toolbar select').last().selectOption('admin');
     await page.locator('.dd-toolbar').getByRole('button', { name: 'Add', exact: true }).click();
     await online('alice');
