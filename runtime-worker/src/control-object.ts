@@ -23,7 +23,6 @@ import { DurableObject } from 'cloudflare:workers';
 import { DIRECTORY_NAME } from './app-directory.ts';
 import { refOf, type FactsRef, type InstanceFacts, type InstanceRegistry } from './instance-facts.ts';
 import { ownEntry, withoutPrototypes } from './own-key.ts';
-import { unenforcedReadRules } from './read-views.ts';
 
 /** An answer the worker turns into an HTTP response as it is. */
 export interface ControlAnswer {
@@ -163,12 +162,6 @@ export class ControlObject extends DurableObject<Env> {
       return {
         status: 400,
         body: errorBody('invalid_config', 'The config has problems.', { errors: result.errors }),
-      };
-    const unenforced = unenforcedReadRules(result.config);
-    if (unenforced.length > 0)
-      return {
-        status: 400,
-        body: errorBody('invalid_config', 'The config has problems.', { errors: unenforced }),
       };
     const live = this.#live();
     if (options.ifMatch !== undefined) {

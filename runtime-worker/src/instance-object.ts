@@ -28,7 +28,8 @@ import { InstancePersister } from './instance-persister.ts';
 import { ownEntry } from './own-key.ts';
 import { RestampedCells } from './restamped-cells.ts';
 import { backupSettingsFrom, limitsFrom, type Limits } from './settings.ts';
-import { hasReadRules, hiddenTables, syncedTables, viewChanged, type ViewAt } from './read-views.ts';
+import { View, viewChanged } from './read-views.ts';
+import { RowFacts } from './row-facts.ts';
 import type { GateClock, GateContext } from './sync-gate.ts';
 import { SyncHub } from './sync-hub.ts';
 
@@ -70,6 +71,10 @@ export class InstanceObject extends DurableObject<Env> {
   #limits: Limits;
   #rates = new WeakMap<WebSocket, { start: number; count: number }>();
   #backups: InstanceBackups | undefined;
+  #rowFacts!: RowFacts;
+  /** Each socket's view, built once per config version and membership (`#viewsOf` counts those). */
+  #views = new WeakMap<WebSocket, { of: number; view: View | undefined }>();
+  #viewsOf = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -94,13 +99,14 @@ export class InstanceObject extends DurableObject<Env> {
     const privatePersister = new InstancePersister(this.#privateStore, this.ctx.storage, 'server_only_');
     await persister.load();
     await privatePersister.load();
+    this.#rowFacts = new RowFacts(this.#store, this.ctx.storage, 'synced_');
     this.#hub = new SyncHub(
       this.#store,
       persister,
       {
         sockets: () => this.ctx.getWebSockets(),
         gateContext: (user) => this.#gateContext(user),
-        hiddenTables: (socket) => this.#hiddenTables(socket),
+        view: (socket) => this.#view(socket),
         close: (socket, code, reason) => this.#close(socket, code, reason),
       },
       this.#clock,
@@ -113,6 +119,7 @@ export class InstanceObject extends DurableObject<Env> {
       maxRows: this.#limits.maxInstanceRows,
     };
     this.#facts = await this.ctx.storage.get<InstanceFacts>('facts');
+    this.#rowFacts.follow(this.#datastore());
     const bucket = (this.env as Partial<Env>).BACKUPS;
     if (bucket) {
       const backups = new InstanceBackups(
@@ -168,6 +175,8 @@ export class InstanceObject extends DurableObject<Env> {
       return;
     }
     this.#facts = facts;
+    this.#viewsOf++;
+    this.#rowFacts.follow(this.#datastore());
     await this.ctx.storage.put('facts', facts);
     if (current && current.version !== facts.version) this.#followTableChanges(facts);
   }
@@ -236,37 +245,84 @@ export class InstanceObject extends DurableObject<Env> {
     return datastore.connect({ user, instance, now: Date.now() }).allowed;
   }
 
-  /** The tables a socket's person may not see under the current config and membership (read rules). */
-  #hiddenTables(socket: WebSocket): ReadonlySet<string> | undefined {
-    const datastore = this.#datastore();
-    if (!datastore || !hasReadRules(datastore)) return undefined;
+  /** What a socket's person sees under the current config and membership, or undefined when they see all. */
+  #view(socket: WebSocket): View | undefined {
+    const cached = this.#views.get(socket);
+    if (cached?.of === this.#viewsOf) return cached.view;
+    const view = this.#viewFor(socket, this.#datastore());
+    this.#views.set(socket, { of: this.#viewsOf, view });
+    return view;
+  }
+
+  #viewFor(socket: WebSocket, datastore: CompiledDatastore | undefined): View | undefined {
+    if (!datastore) return undefined;
     const attached = socket.deserializeAttachment() as SocketFacts | null;
-    // A socket without facts is about to be closed; until then it sees nothing a read rule guards.
-    if (!attached) return new Set(Object.keys(datastore.tables));
-    return hiddenTables(datastore, attached.user, this.#instance());
+    // A socket without facts is about to be closed; until then it sees what an anonymous person sees.
+    const user = attached?.user ?? { id: '', roles: [], tenant: '' };
+    const view = new View(datastore, user, this.#instance(), this.#rowFacts);
+    return view.seesAll ? undefined : view;
   }
 
   /**
    * Takes a new config version or membership: new rules apply at once, denied sockets are closed, and sockets
-   * whose person now may see other tables are closed with 4005 (view changed) to start again from a fresh copy.
+   * whose person now may see other tables or rows are closed with 4005 (view changed) to start again afresh.
    */
   async applyFacts(facts: InstanceFacts): Promise<void> {
     const sockets = this.ctx.getWebSockets();
-    const view = (socket: WebSocket): ViewAt => ({
-      synced: syncedTables(this.#datastore()),
-      hidden: this.#hiddenTables(socket),
-    });
-    const before = new Map(sockets.map((socket) => [socket, view(socket)]));
+    const datastore = this.#datastore();
+    const instance = this.#instance();
+    const viewOf = (attached: SocketFacts, ds: CompiledDatastore, at: typeof instance) =>
+      new View(ds, attached.user, at, this.#rowFacts);
     await this.#adoptFacts(facts);
+    const after = this.#datastore();
+    const synced = (ds: CompiledDatastore | undefined) =>
+      new Set(Object.values(ds?.tables ?? {}).flatMap((table) => (table.serverOnly ? [] : [table.id])));
+    const before = synced(datastore);
+    const both = [...synced(after)].filter((id) => before.has(id));
+    // Views can only change where a read rule, the tables synced or the instance (its members) changed.
+    const sightOf = (ds: CompiledDatastore | undefined, at: unknown) =>
+      JSON.stringify([Object.values(ds?.tables ?? {}).map((t) => [t.id, t.serverOnly, t.read ?? null]), at]);
+    const mayChangeViews = sightOf(datastore, instance) !== sightOf(after, this.#instance());
+    const representatives = new Map<string, string[]>();
+    const rowsOf = (tableId: string): string[] => {
+      let rows = representatives.get(tableId);
+      if (!rows) representatives.set(tableId, (rows = this.#oneRowPerFacts(tableId)));
+      return rows;
+    };
     for (const socket of sockets) {
       const attached = socket.deserializeAttachment() as SocketFacts | null;
-      const was = before.get(socket);
-      if (attached && !this.#mayConnect(attached.user)) {
+      if (!attached) continue;
+      if (!this.#mayConnect(attached.user)) {
         this.#close(socket, CloseCode.accessWithdrawn, 'Access to this instance was withdrawn.');
-      } else if (attached && was && viewChanged(was, view(socket))) {
+      } else if (
+        mayChangeViews &&
+        datastore &&
+        after &&
+        viewChanged(
+          viewOf(attached, datastore, instance),
+          viewOf(attached, after, this.#instance()),
+          both,
+          rowsOf,
+        )
+      ) {
         this.#close(socket, CloseCode.viewChanged, 'What you may see here changed: connect again.');
       }
     }
+  }
+
+  /**
+   * One row for each distinct set of deciding cells in a table (living rows and deleted ones with kept facts): a
+   * view decides alike for rows whose deciding cells are alike, so a change of view shows on these alone.
+   */
+  #oneRowPerFacts(tableId: string): string[] {
+    const rows = new Map<string, string>();
+    const consider = (rowId: string) => {
+      const key = this.#rowFacts.of(tableId, rowId).key;
+      if (!rows.has(key)) rows.set(key, rowId);
+    };
+    this.#store.getRowIds(tableId).forEach(consider);
+    for (const rowId of this.#rowFacts.deletedRows(tableId)) consider(rowId);
+    return [...rows.values()];
   }
 
   /** Deletes everything this instance holds and closes its sockets with 4004. */

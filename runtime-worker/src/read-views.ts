@@ -1,207 +1,316 @@
-// Who can see rows on the runtime: each socket's view of the synced store (the tables its person may see), the
-// hashes and diffs of that view, the refusal of writes where the person cannot see, and the deploy check.
+// Who can see rows on the runtime: each socket's view of the synced store (the tables its person sees whole, the
+// ones they see none of, and the ones where each row decides), the hashes and diffs of that view, relays cut to
+// it, the refusal of writes where the person cannot see, and the heal rule for the hub's own deletions.
 import {
-  checkRule,
   READ_REFUSAL_REASON,
-  toPointer,
-  type AppConfig,
   type CompiledDatastore,
-  type ConfigProblem,
   type RejectionNotice,
   type RuleInstance,
   type RuleUser,
+  type Visibility,
 } from '@datastore-designer/schema';
-import { getTableInTablesHash } from 'tinybase';
+import { getRowInTableHash, getTableInTablesHash } from 'tinybase';
 import type {
+  CellHashes,
   CellStamp,
   ContentHashes,
   Hlc,
   MergeableChanges,
   MergeableStore,
+  RowHashes,
   RowStamp,
+  TableHashes,
   TablesStamp,
+  TableStamp,
 } from 'tinybase';
 import { emptyRecord } from './own-key.ts';
+import type { FactsSource } from './row-facts.ts';
 
-/** The words of the refusal: what cannot be deployed, why, and what to do instead. */
-export const READ_RULE_NOT_ENFORCED =
-  'This runtime hides whole tables, not single rows, yet: who can see rows (the read rule) may not use "row" here, or everyone who may open the instance would still see every row. Decide by user and instance alone (who sees the whole table), or keep those rows in a datastore whose instances only the right people open (perUser, perTenant or multi).';
+// Distinct deciding cells one view remembers its answer for; past that it starts again (Created at can make
+// every row's facts distinct).
+const MAX_REMEMBERED_FACTS = 10_000;
 
-/**
- * The read rules of a config the runtime cannot keep to (those that look at the row), each as a problem at its
- * pointer: such a config is refused at deploy, never deployed to leak.
- */
-export const unenforcedReadRules = (config: AppConfig): ConfigProblem[] => {
-  const problems: ConfigProblem[] = [];
-  for (const [datastoreId, datastore] of Object.entries(config.datastores)) {
-    for (const [tableId, table] of Object.entries(datastore.tables)) {
-      const read = table.rules?.read;
-      if (read === undefined || table.serverOnly === true) continue;
-      // A rule that still checks when the row has no fields at all never looks at the row.
-      if (checkRule(read, 'read', { fields: {} }).length === 0) continue;
-      problems.push({
-        path: toPointer(['datastores', datastoreId, 'tables', tableId, 'rules', 'read']),
-        code: 'read_not_enforced',
-        message: READ_RULE_NOT_ENFORCED,
-      });
+/** What one person sees of the synced store, under one config version and membership. */
+export class View {
+  readonly #datastore: CompiledDatastore;
+  readonly #user: RuleUser;
+  readonly #instance: RuleInstance;
+  readonly #facts: FactsSource;
+  readonly #sights = new Map<string, Visibility>();
+  readonly #answers = new Map<string, Map<string, boolean>>();
+
+  constructor(datastore: CompiledDatastore, user: RuleUser, instance: RuleInstance, facts: FactsSource) {
+    this.#datastore = datastore;
+    this.#user = user;
+    this.#instance = instance;
+    this.#facts = facts;
+    for (const table of Object.values(datastore.tables)) {
+      if (!table.serverOnly && table.read !== undefined) {
+        this.#sights.set(table.id, table.visibility(user, instance));
+      }
     }
   }
-  return problems;
-};
 
-const readTables = new WeakMap<CompiledDatastore, string[]>();
-
-/** The synced tables of a datastore that have a read rule (computed once per compiled config). */
-const tablesWithReadRules = (datastore: CompiledDatastore): string[] => {
-  let tables = readTables.get(datastore);
-  if (!tables) {
-    tables = Object.values(datastore.tables)
-      .filter((table) => table.read !== undefined && !table.serverOnly)
-      .map((table) => table.id);
-    readTables.set(datastore, tables);
+  /** Whether this person sees every synced table whole (the usual case, which costs nothing more). */
+  get seesAll(): boolean {
+    for (const sight of this.#sights.values()) if (sight !== 'all') return false;
+    return true;
   }
-  return tables;
-};
 
-/** Whether any synced table of a datastore has a read rule: when none has, every socket sees everything. */
-export const hasReadRules = (datastore: CompiledDatastore): boolean =>
-  tablesWithReadRules(datastore).length > 0;
-
-/**
- * The tables a person may not see, or undefined when they see every synced table (the usual case, which costs
- * nothing more than before). A table decided row by row counts as hidden: it is never sent in part.
- */
-export const hiddenTables = (
-  datastore: CompiledDatastore,
-  user: RuleUser,
-  instance: RuleInstance,
-): ReadonlySet<string> | undefined => {
-  let hidden: Set<string> | undefined;
-  for (const tableId of tablesWithReadRules(datastore)) {
-    const table = datastore.tables[tableId];
-    if (table && table.visibility(user, instance) !== 'all') (hidden ??= new Set()).add(tableId);
+  /** How much of a table this person sees; a table the config does not name is left to the write judgement. */
+  sight(tableId: string): Visibility {
+    return this.#sights.get(tableId) ?? 'all';
   }
-  return hidden;
-};
 
-/** A socket's view at one moment: the synced tables there were, and which of them its person could not see. */
-export interface ViewAt {
-  synced: ReadonlySet<string>;
-  hidden: ReadonlySet<string> | undefined;
+  /** Whether this person sees one row (living or deleted), decided by its write-once cells. */
+  sees(tableId: string, rowId: string): boolean {
+    const sight = this.sight(tableId);
+    if (sight !== 'perRow') return sight === 'all';
+    const table = this.#datastore.tables[tableId];
+    if (!table) return false;
+    const facts = this.#facts.of(tableId, rowId);
+    let answers = this.#answers.get(tableId);
+    if (!answers || answers.size >= MAX_REMEMBERED_FACTS) this.#answers.set(tableId, (answers = new Map()));
+    let answer = answers.get(facts.key);
+    if (answer === undefined) {
+      answer = table.mayRead(this.#user, this.#instance, facts.row);
+      answers.set(facts.key, answer);
+    }
+    return answer;
+  }
 }
 
-/** The synced tables of a datastore (a view only ever concerns them). */
-export const syncedTables = (datastore: CompiledDatastore | undefined): ReadonlySet<string> =>
-  new Set(Object.values(datastore?.tables ?? {}).flatMap((table) => (table.serverOnly ? [] : [table.id])));
-
 /**
- * Whether a deploy or member change changed what a socket may see: a table synced before and after that it could
- * see and now cannot, or the other way round. Tables added or removed change nothing the client holds wrongly.
+ * Whether a deploy or member change changed what a socket may see, among the tables synced before and after: a
+ * table seen whole and now not at all (or the other way), or, where a row decides, any row seen differently.
  */
-export const viewChanged = (before: ViewAt, after: ViewAt): boolean => {
-  for (const tableId of before.synced) {
-    if (!after.synced.has(tableId)) continue;
-    if ((before.hidden?.has(tableId) ?? false) !== (after.hidden?.has(tableId) ?? false)) return true;
+export const viewChanged = (
+  before: View,
+  after: View,
+  synced: Iterable<string>,
+  rowsOf: (tableId: string) => Iterable<string>,
+): boolean => {
+  for (const tableId of synced) {
+    const was = before.sight(tableId);
+    const is = after.sight(tableId);
+    if (was !== 'perRow' && is !== 'perRow') {
+      if (was !== is) return true;
+      continue;
+    }
+    for (const rowId of rowsOf(tableId)) {
+      if (before.sees(tableId, rowId) !== after.sees(tableId, rowId)) return true;
+    }
   }
   return false;
 };
 
+/** The hash of a table decided row by row, over the rows the view holds (without the table's own stamp). */
+const rowByRowHash = (store: MergeableStore, view: View, tableId: string): number => {
+  let hash = 0;
+  for (const [rowId, rowHash] of Object.entries(
+    store.getMergeableRowHashes({ [tableId]: 0 })[tableId] ?? {},
+  )) {
+    if (view.sees(tableId, rowId)) hash = (hash ^ getRowInTableHash(rowId, rowHash)) >>> 0;
+  }
+  return hash;
+};
+
+/** The table hashes of a view: whole tables as stored, tables a row decides over their visible rows. */
+export const viewTableHashes = (store: MergeableStore, view: View): TableHashes => {
+  const hashes = emptyRecord<number>();
+  for (const [tableId, tableHash] of Object.entries(store.getMergeableTableHashes())) {
+    const sight = view.sight(tableId);
+    if (sight === 'all') hashes[tableId] = tableHash;
+    else if (sight === 'perRow') hashes[tableId] = rowByRowHash(store, view, tableId);
+  }
+  return hashes;
+};
+
 /**
  * The content hashes of a view: TinyBase combines a table into the tables' hash by XOR, so the view's hash is
- * the XOR over its tables alone. The tables-level stamp is left out, as it moves when hidden tables change.
+ * the XOR over its tables alone. The tables-level stamp is left out, as it moves when hidden rows change.
  */
-export const viewContentHashes = (store: MergeableStore, hidden: ReadonlySet<string>): ContentHashes => {
+export const viewContentHashes = (store: MergeableStore, view: View): ContentHashes => {
   let tablesHash = 0;
-  for (const [tableId, tableHash] of Object.entries(store.getMergeableTableHashes())) {
-    if (!hidden.has(tableId)) tablesHash = (tablesHash ^ getTableInTablesHash(tableId, tableHash)) >>> 0;
+  for (const [tableId, tableHash] of Object.entries(viewTableHashes(store, view))) {
+    tablesHash = (tablesHash ^ getTableInTablesHash(tableId, tableHash)) >>> 0;
   }
   return [tablesHash, store.getMergeableContentHashes()[1]];
 };
 
-/** A record keyed by table id without the hidden tables. */
-export const visibleKeys = <T>(record: Record<string, T>, hidden: ReadonlySet<string>): Record<string, T> => {
-  const visible = emptyRecord<T>();
-  for (const [tableId, value] of Object.entries(record)) if (!hidden.has(tableId)) visible[tableId] = value;
-  return visible;
+/** The row hashes of the given tables, cut to the rows a view holds. */
+export const viewRowHashes = (store: MergeableStore, view: View, tables: TableHashes): RowHashes => {
+  const hashes = emptyRecord<Record<string, number>>();
+  for (const [tableId, rows] of Object.entries(store.getMergeableRowHashes(tables))) {
+    const sight = view.sight(tableId);
+    if (sight === 'none') continue;
+    if (sight === 'all') {
+      hashes[tableId] = rows;
+      continue;
+    }
+    const visible = emptyRecord<number>();
+    for (const [rowId, hash] of Object.entries(rows)) if (view.sees(tableId, rowId)) visible[rowId] = hash;
+    hashes[tableId] = visible;
+  }
+  return hashes;
 };
 
-/** A tables stamp without the hidden tables, and without the tables-level stamp (it moves with hidden ones). */
-export const visibleStamp = ([tables]: TablesStamp, hidden: ReadonlySet<string>): TablesStamp => [
-  visibleKeys(tables, hidden),
-  '',
-];
+/**
+ * A tables stamp cut to a view: whole tables as they are, tables a row decides with only the rows the view holds
+ * and no table stamp, hidden tables and the tables-level stamp left out (they move when hidden things change).
+ */
+export const viewStamp = ([tables]: TablesStamp, view: View): TablesStamp => {
+  const cut = emptyRecord<TableStamp>();
+  for (const [tableId, table] of Object.entries(tables)) {
+    const sight = view.sight(tableId);
+    if (sight === 'all') cut[tableId] = table;
+    if (sight !== 'perRow') continue;
+    const rows = emptyRecord<RowStamp>();
+    let any = false;
+    for (const [rowId, row] of Object.entries(table[0])) {
+      if (!view.sees(tableId, rowId)) continue;
+      rows[rowId] = row;
+      any = true;
+    }
+    if (any) cut[tableId] = [rows, ''];
+  }
+  return [cut, ''];
+};
 
-/** A diff answer `[stamp, differing hashes]` to GetTableDiff or GetRowDiff, cut to a view. */
-export const visibleDiff = (
-  [stamp, differing]: [TablesStamp, Record<string, unknown>],
-  hidden: ReadonlySet<string>,
-): [TablesStamp, Record<string, unknown>] => [visibleStamp(stamp, hidden), visibleKeys(differing, hidden)];
+/** Keeps the entries of a record keyed by row id that a view holds, for each table it sees. */
+const viewKeys = <T>(
+  record: Record<string, Record<string, T>>,
+  view: View,
+): Record<string, Record<string, T>> => {
+  const cut = emptyRecord<Record<string, T>>();
+  for (const [tableId, rows] of Object.entries(record)) {
+    const sight = view.sight(tableId);
+    if (sight === 'none') continue;
+    if (sight === 'all') {
+      cut[tableId] = rows;
+      continue;
+    }
+    const visible = emptyRecord<T>();
+    for (const [rowId, value] of Object.entries(rows)) if (view.sees(tableId, rowId)) visible[rowId] = value;
+    cut[tableId] = visible;
+  }
+  return cut;
+};
 
-/** Saved changes cut to a view (without the tables-level stamp), or undefined when none of them is in it. */
-export const visibleChanges = (
-  [[tables], values]: MergeableChanges,
-  hidden: ReadonlySet<string>,
-): MergeableChanges | undefined => {
-  const visible = visibleKeys(tables, hidden);
-  if (Object.keys(visible).length === 0 && Object.keys(values[0]).length === 0) return undefined;
-  return [[visible, ''], values, 1];
+/**
+ * The answer to a client's GetTableDiff for a view. A table a row decides is always named as differing where the
+ * client holds it (its hash carries the client's own table stamp, which the view cannot know), so the client
+ * compares it row by row.
+ */
+export const viewTableDiff = (
+  store: MergeableStore,
+  view: View,
+  clientHashes: TableHashes,
+): [TablesStamp, TableHashes] => {
+  const [stamp, differing] = store.getMergeableTableDiff(clientHashes);
+  const cutDiffering = emptyRecord<number>();
+  for (const [tableId, hash] of Object.entries(differing)) {
+    if (view.sight(tableId) === 'all') cutDiffering[tableId] = hash;
+  }
+  for (const tableId of Object.keys(clientHashes)) {
+    if (view.sight(tableId) === 'perRow' && store.hasTable(tableId)) {
+      cutDiffering[tableId] = rowByRowHash(store, view, tableId);
+    }
+  }
+  return [viewStamp(stamp, view), cutDiffering];
+};
+
+/** The answer to a client's GetRowDiff for a view: only rows it holds are sent or named. */
+export const viewRowDiff = (
+  store: MergeableStore,
+  view: View,
+  clientHashes: RowHashes,
+): [TablesStamp, RowHashes] => {
+  const [stamp, differing] = store.getMergeableRowDiff(viewKeys(clientHashes, view));
+  return [viewStamp(stamp, view), viewKeys(differing, view)];
+};
+
+/** The answer to a client's GetCellDiff for a view: only cells of rows it holds. */
+export const viewCellDiff = (store: MergeableStore, view: View, clientHashes: CellHashes): TablesStamp =>
+  viewStamp(store.getMergeableCellDiff(viewKeys(clientHashes, view)), view);
+
+/** Saved changes cut to a view, or undefined when none of them is in it. */
+export const visibleChanges = (changes: MergeableChanges, view: View): MergeableChanges | undefined => {
+  const [tables] = viewStamp(changes[0], view);
+  const values = changes[1];
+  if (Object.keys(tables).length === 0 && Object.keys(values[0]).length === 0) return undefined;
+  return [[tables, ''], values, 1];
 };
 
 /** What a client sent where its person cannot see: refused, undone at the sender alone, and said so. */
 export interface HiddenWrites {
-  /** The incoming changes without the hidden tables, to be judged as usual. */
+  /** The incoming changes without what the person cannot see, to be judged as usual. */
   visible: MergeableChanges;
-  /** Deletions under the hub's stamps of every hidden cell the client holds a value in, for the sender only. */
+  /** Deletions under the hub's stamps of every hidden cell the client sent, for the sender only. */
   senderCorrection?: MergeableChanges;
   rejections: RejectionNotice[];
 }
 
 /**
- * Splits a client's changes at its view. In hidden tables, nothing is stored or compared with what the server
- * holds there (so nothing said back depends on it): cells the client holds a value in are refused and deleted at
- * the sender under a hub stamp; deletions (the hub's own, or the client's of rows it no longer sees) are dropped.
+ * Splits a client's changes at its view. Where the person cannot see (a hidden table, or an existing row a row
+ * rule hides), nothing is stored or compared with what the server holds there, so nothing said back depends on
+ * it: every cell sent is deleted at the sender under a hub stamp (so a deletion coming back later is known as
+ * the hub's, and heals instead of deleting), and a write there is refused with `rule: "read"`. The hub's own
+ * deletions coming back where the person still cannot see are dropped in silence.
  */
 export const splitHiddenWrites = (
   changes: MergeableChanges,
-  hidden: ReadonlySet<string>,
+  view: View,
+  store: MergeableStore,
   datastore: CompiledDatastore,
-  next: () => Hlc,
+  clock: { next: () => Hlc; isOwn: (hlc: Hlc) => boolean },
 ): HiddenWrites => {
   const [[tables, tablesHlc], values] = changes;
-  const visible = emptyRecord<TablesStamp[0][string]>();
-  const corrected = emptyRecord<TablesStamp[0][string]>();
+  const visible = emptyRecord<TableStamp>();
+  const corrected = emptyRecord<TableStamp>();
   const rejections: RejectionNotice[] = [];
   let correctionHlc = '';
   for (const [tableId, table] of Object.entries(tables)) {
-    if (!hidden.has(tableId)) {
+    const sight = view.sight(tableId);
+    if (sight === 'all') {
       visible[tableId] = table;
       continue;
     }
-    for (const [rowId, [cells]] of Object.entries(table[0])) {
-      const held = Object.entries(cells)
-        .filter(([, [value]]) => value !== undefined)
-        .map(([cellId]) => cellId);
-      if (held.length === 0) continue;
-      const hlc = next();
+    const visibleRows = emptyRecord<RowStamp>();
+    for (const [rowId, row] of Object.entries(table[0])) {
+      // A row that does not exist is a create, judged as usual (it must be one its author may read).
+      if (sight === 'perRow' && (!store.hasRow(tableId, rowId) || view.sees(tableId, rowId))) {
+        visibleRows[rowId] = row;
+        continue;
+      }
+      const cells = Object.entries(row[0]).filter(([, [, hlc]]) => hlc === undefined || !clock.isOwn(hlc));
+      if (cells.length === 0) continue;
+      const hlc = clock.next();
+      // Every field the table has, beside the cells sent: the sender may hold more of the row than it sent (a row
+      // it saw before its view shrank), and the config's field names say nothing of the row.
       const deletions = emptyRecord<CellStamp>();
-      for (const cellId of held) deletions[cellId] = [undefined, hlc];
-      const target = (corrected[tableId] ??= [emptyRecord<RowStamp>(), hlc]);
+      for (const cellId of Object.keys(datastore.tables[tableId]?.config.fields ?? {})) {
+        deletions[cellId] = [undefined, hlc];
+      }
+      for (const [cellId] of cells) deletions[cellId] = [undefined, hlc];
+      const target = (corrected[tableId] ??= [emptyRecord<RowStamp>(), '']);
       target[0][rowId] = [deletions, hlc];
-      target[1] = hlc;
       correctionHlc = hlc;
+      const held = cells.filter(([, [value]]) => value !== undefined).map(([cellId]) => cellId);
       rejections.push({
         table: tableId,
         row: rowId,
-        cells: held,
-        operation: 'create',
+        cells: held.length > 0 ? held : cells.map(([cellId]) => cellId),
+        operation: held.length > 0 ? 'create' : 'delete',
         rule: 'read',
         expression: datastore.tables[tableId]?.read ?? '',
         reason: READ_REFUSAL_REASON,
       });
     }
+    if (Object.keys(visibleRows).length > 0) visible[tableId] = [visibleRows, table[1]];
   }
   const result: HiddenWrites = { visible: [[visible, tablesHlc], values, 1], rejections };
-  if (correctionHlc !== '') result.senderCorrection = [[corrected, correctionHlc], [{}, ''], 1];
+  if (correctionHlc !== '') result.senderCorrection = [[corrected, ''], [{}, ''], 1];
   return result;
 };
 
@@ -212,7 +321,7 @@ export interface Healed {
 }
 
 /**
- * The heal rule: a deletion under the hub's own stamp coming back (a client that once could not see a table, and
+ * The heal rule: a deletion under the hub's own stamp coming back (a client that once could not see a row, and
  * was told to delete what it held there) never deletes what the server stores: the stored value is stamped again,
  * newer, so it wins at that client and everywhere; the deletion itself is dropped.
  */
@@ -224,8 +333,8 @@ export const healHubDeletions = (
 ): Healed => {
   const [[tables, tablesHlc], values] = changes;
   let touched = false;
-  const kept = emptyRecord<TablesStamp[0][string]>();
-  const restamped = emptyRecord<TablesStamp[0][string]>();
+  const kept = emptyRecord<TableStamp>();
+  const restamped = emptyRecord<TableStamp>();
   let restampHlc = '';
   for (const [tableId, [rows, tableHlc]] of Object.entries(tables)) {
     const keptRows = emptyRecord<RowStamp>();

@@ -20,11 +20,14 @@ import { RestampedCells } from './restamped-cells.ts';
 import {
   healHubDeletions,
   splitHiddenWrites,
+  viewCellDiff,
   viewContentHashes,
+  viewRowDiff,
+  viewRowHashes,
+  viewTableDiff,
+  viewTableHashes,
   visibleChanges,
-  visibleDiff,
-  visibleKeys,
-  visibleStamp,
+  type View,
 } from './read-views.ts';
 import { judgeChanges, type GateClock, type GateContext } from './sync-gate.ts';
 import {
@@ -43,8 +46,8 @@ export interface HubHost {
   sockets(): WebSocket[];
   /** The judging context for a user, or undefined when the datastore is no longer deployed. */
   gateContext(user: SocketFacts['user']): GateContext | undefined;
-  /** The tables this socket's person may not see (read rules), or undefined when they see every table. */
-  hiddenTables(socket: WebSocket): ReadonlySet<string> | undefined;
+  /** What this socket's person sees (read rules), or undefined when they see every synced table whole. */
+  view(socket: WebSocket): View | undefined;
   close(socket: WebSocket, code: number, reason: string): void;
 }
 
@@ -133,12 +136,12 @@ export class SyncHub {
     if (!hasChanges(changes)) return;
     let frame: string | undefined;
     for (const socket of this.#host.sockets()) {
-      const hidden = this.#host.hiddenTables(socket);
-      if (hidden === undefined) {
+      const view = this.#host.view(socket);
+      if (view === undefined) {
         this.#send(socket, (frame ??= formatFrame(null, MessageType.ContentDiff, changes)));
         continue;
       }
-      const visible = visibleChanges(changes, hidden);
+      const visible = visibleChanges(changes, view);
       if (visible) this.#send(socket, formatFrame(null, MessageType.ContentDiff, visible));
     }
   }
@@ -167,8 +170,8 @@ export class SyncHub {
       }
       case MessageType.GetContentHashes: {
         const viewHashes = () => {
-          const hidden = this.#host.hiddenTables(socket);
-          return hidden ? viewContentHashes(store, hidden) : store.getMergeableContentHashes();
+          const view = this.#host.view(socket);
+          return view ? viewContentHashes(store, view) : store.getMergeableContentHashes();
         };
         if (this.#mustTakeInFirst(socket)) {
           void this.#takeInFirst(socket, attached).then(() => answer(viewHashes()));
@@ -185,25 +188,21 @@ export class SyncHub {
         return this.#receive(socket, attached, body);
       case MessageType.GetTableDiff: {
         if (!isRecord(body)) break;
-        const hidden = this.#host.hiddenTables(socket);
-        if (!hidden) return answer(store.getMergeableTableDiff(body as TableHashes));
-        return answer(
-          visibleDiff(store.getMergeableTableDiff(visibleKeys(body as TableHashes, hidden)), hidden),
-        );
+        const view = this.#host.view(socket);
+        if (!view) return answer(store.getMergeableTableDiff(body as TableHashes));
+        return answer(viewTableDiff(store, view, body as TableHashes));
       }
       case MessageType.GetRowDiff: {
         if (!isRecord(body)) break;
-        const hidden = this.#host.hiddenTables(socket);
-        if (!hidden) return answer(store.getMergeableRowDiff(body as RowHashes));
-        return answer(visibleDiff(store.getMergeableRowDiff(visibleKeys(body as RowHashes, hidden)), hidden));
+        const view = this.#host.view(socket);
+        if (!view) return answer(store.getMergeableRowDiff(body as RowHashes));
+        return answer(viewRowDiff(store, view, body as RowHashes));
       }
       case MessageType.GetCellDiff: {
         if (!isRecord(body)) break;
-        const hidden = this.#host.hiddenTables(socket);
-        if (!hidden) return answer(store.getMergeableCellDiff(body as CellHashes));
-        return answer(
-          visibleStamp(store.getMergeableCellDiff(visibleKeys(body as CellHashes, hidden)), hidden),
-        );
+        const view = this.#host.view(socket);
+        if (!view) return answer(store.getMergeableCellDiff(body as CellHashes));
+        return answer(viewCellDiff(store, view, body as CellHashes));
       }
       case MessageType.GetValueDiff:
         if (!isRecord(body)) break;
@@ -292,25 +291,26 @@ export class SyncHub {
   /** After a client's ContentHashes, pulls what it has that the server lacks (4 → 5 → 6, and 7) and judges it. */
   async #pullFrom(socket: WebSocket, attached: SocketFacts, [otherTables, otherValues]: ContentHashes) {
     const store = this.#store;
-    // The hub asks only about tables the person may see: even a hidden table's id never goes out.
-    const hidden = this.#host.hiddenTables(socket);
-    const [tablesHash, valuesHash] = hidden
-      ? viewContentHashes(store, hidden)
+    // The hub asks only about what the person may see: even a hidden table's or row's id never goes out.
+    const view = this.#host.view(socket);
+    const [tablesHash, valuesHash] = view
+      ? viewContentHashes(store, view)
       : store.getMergeableContentHashes();
     if (tablesHash === otherTables && valuesHash === otherValues) return;
     try {
       const tables: TablesStamp = [emptyRecord(), ''];
       if (tablesHash !== otherTables) {
-        const allTableHashes = store.getMergeableTableHashes();
-        const tableHashes = hidden ? visibleKeys(allTableHashes, hidden) : allTableHashes;
+        const tableHashes = view ? viewTableHashes(store, view) : store.getMergeableTableHashes();
         const [tableDiff, answeredTables] = diffAnswer(
           await this.#request(socket, MessageType.GetTableDiff, tableHashes),
         );
         mergeInto(tables, tableDiff);
-        const differingTables = hidden ? visibleKeys(answeredTables, hidden) : answeredTables;
+        const differingTables = answeredTables as TableHashes;
         if (!isEmptyObject(differingTables)) {
           // Row hashes of the tables that differ: a reconnect's sync round, not a per-change step.
-          const rowHashes = store.getMergeableRowHashes(differingTables as TableHashes);
+          const rowHashes = view
+            ? viewRowHashes(store, view, differingTables)
+            : store.getMergeableRowHashes(differingTables);
           const [rowDiff, differingRows] = diffAnswer(
             await this.#request(socket, MessageType.GetRowDiff, rowHashes),
           );
@@ -342,17 +342,17 @@ export class SyncHub {
     }
   }
 
+  /** Whether a stamp is one of this hub's own (its client-id part). */
+  #isOwnStamp(hlc: string): boolean {
+    return hlc.slice(11) === this.#stampId;
+  }
+
   /**
    * The hub's own deletions coming back (sent where a person could not see) never delete what is stored: the
    * stored cells are stamped again, saved and so relayed to everyone who may see them.
    */
   #heal(changes: MergeableChanges): MergeableChanges {
-    const healed = healHubDeletions(
-      this.#store,
-      changes,
-      (hlc) => hlc.slice(11) === this.#stampId,
-      this.#clock.next,
-    );
+    const healed = healHubDeletions(this.#store, changes, (hlc) => this.#isOwnStamp(hlc), this.#clock.next);
     if (healed.restamp) this.#persister.merge(healed.restamp);
     return healed.changes;
   }
@@ -369,9 +369,12 @@ export class SyncHub {
       return;
     }
     let incoming: MergeableChanges = [changes[0] ?? EMPTY_TABLES, changes[1] ?? [{}, ''], 1];
-    const hidden = this.#host.hiddenTables(socket);
-    if (hidden) {
-      const split = splitHiddenWrites(incoming, hidden, context.datastore, this.#clock.next);
+    const view = this.#host.view(socket);
+    if (view) {
+      const split = splitHiddenWrites(incoming, view, this.#store, context.datastore, {
+        next: this.#clock.next,
+        isOwn: (hlc) => this.#isOwnStamp(hlc),
+      });
       incoming = split.visible;
       if (split.senderCorrection) {
         this.#send(socket, formatFrame(null, MessageType.ContentDiff, split.senderCorrection));

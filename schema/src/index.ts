@@ -22,7 +22,7 @@ export {
   type RuleUser,
   userFromClaims,
 } from './rule-context.ts';
-export { RULE_VARIABLES } from './rule-environment.ts';
+export { readableRuleFields, RULE_VARIABLES } from './rule-environment.ts';
 export {
   checkRule,
   compileReadRule,

@@ -39,7 +39,6 @@ export const PROBLEM_CODES = {
   rule_forbidden_function: 'A rule that uses a function that is not allowed.',
   rule_too_long: 'A rule that is too long.',
   rule_read_changing: 'A who-can-see-rows rule that uses a field or variable that can change.',
-  read_not_enforced: 'A who-can-see-rows rule the runtime cannot keep to yet, refused at deploy.',
   unknown_datastore: 'A test that names a datastore that does not exist.',
   unknown_table: 'A test step that names a table that does not exist.',
   bad_step: 'A test step that is not written the way steps are.',
