@@ -72,17 +72,22 @@ describe('who can see rows presets', () => {
     fields: { title: { type: 'string' }, owner: { type: 'string', auto: 'creator' } },
   };
 
-  it('offers the whole-table choices, and the row-by-row ones marked as not deployable yet', () => {
+  it('offers whole-table and row-by-row choices; the row-by-row ones need a “Created by” field', () => {
     const options = presetsFor('read', 'single', ['owner']);
     expect(options.map((o) => o.id)).toEqual([
       'unset',
-      'role',
-      'nobody',
       'creator',
+      'role',
       'creatorOrRole',
+      'nobody',
       'custom',
     ]);
-    expect(options.filter((o) => o.notYet).map((o) => o.id)).toEqual(['creator', 'creatorOrRole']);
+    expect(options.filter((o) => o.unavailable)).toEqual([]);
+    const without = presetsFor('read', 'single', []);
+    expect(without.filter((o) => o.unavailable).map((o) => o.id)).toEqual(['creator', 'creatorOrRole']);
+    expect(without.find((o) => o.id === 'creator')?.label).toBe(
+      'Only the person who created the row (needs a “Created by” field)',
+    );
   });
 
   it('writes read rules the checker accepts and reads them back', () => {

@@ -1,7 +1,7 @@
 // What a simulated person sees of tables with a read rule, and the line the preview writes about it.
 import { describe, expect, it } from 'vitest';
 import { describeRule, type AppConfig } from '@datastore-designer/schema';
-import { instanceSeenBy, tableViews, viewLine, whoMaySee } from '../src/pane/read-views.ts';
+import { instanceSeenBy, rowsSeen, tableViews, viewLine, whoMaySee } from '../src/pane/read-views.ts';
 
 const config: AppConfig = {
   format: 1,
@@ -48,6 +48,16 @@ describe('read views in the preview', () => {
       'Bob sees 3 of 7 rows of salaries.',
     );
     expect(whoMaySee("user.tenant == 'acme'", describeRule)).toMatch(/^only when /);
+    const deals = { table: 'deals', rule: 'row.owner == user.id', visibility: 'perRow' as const };
+    expect(viewLine('Bob', deals, 1, 3, describeRule)).toBe(
+      'Bob sees 1 of 3 rows of deals: only rows Bob created.',
+    );
+    expect(
+      viewLine('Bob', { ...deals, rule: "row.owner == user.id || 'lead' in user.roles" }, 2, 3, describeRule),
+    ).toBe('Bob sees 2 of 3 rows of deals: only rows Bob created (people with role lead see all).');
+    expect(rowsSeen('Bob', "row.owner == user.id && user.tenant == 'x'", describeRule)).toMatch(
+      /^only rows where /,
+    );
   });
 
   it('knows the instance each kind opens', () => {

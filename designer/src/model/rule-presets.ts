@@ -29,24 +29,33 @@ export interface PresetOption {
   id: PresetId;
   label: string;
   needs?: 'field' | 'role';
-  /** Shown but not offered: the runtime cannot deploy it yet (it says why where the rule is edited). */
-  notYet?: boolean;
+  /** Shown but not offered until the table has what it needs (a "Created by" field; the panel offers one). */
+  unavailable?: boolean;
 }
 
-/** Who can see rows: the table whole for some people, or (not deployable yet) row by row by who created it. */
-const readPresets = (): PresetOption[] => [
-  { id: 'unset', label: 'Everyone who can open it' },
-  { id: 'role', label: 'People with the role…', needs: 'role' },
-  { id: 'nobody', label: 'Nobody — only the server' },
-  { id: 'creator', label: 'Only the person who created the row (not yet)', notYet: true },
-  {
-    id: 'creatorOrRole',
-    label: 'The creator, or people with the role… (not yet)',
-    needs: 'role',
-    notYet: true,
-  },
-  { id: 'custom', label: 'Custom rule (advanced)' },
-];
+const NEEDS_CREATOR = ' (needs a “Created by” field)';
+
+/**
+ * Who can see rows: the table whole for some people, or row by row by who created it, which needs a "Created by"
+ * field (the only kind of field that says who a row belongs to and never changes).
+ */
+const readPresets = (creatorFields: readonly string[]): PresetOption[] => {
+  const unavailable = creatorFields.length === 0;
+  const suffix = unavailable ? NEEDS_CREATOR : '';
+  return [
+    { id: 'unset', label: 'Everyone who can open it' },
+    { id: 'creator', label: `Only the person who created the row${suffix}`, unavailable },
+    { id: 'role', label: 'People with the role…', needs: 'role' },
+    {
+      id: 'creatorOrRole',
+      label: `The creator, or people with the role…${suffix}`,
+      needs: 'role',
+      unavailable,
+    },
+    { id: 'nobody', label: 'Nobody — only the server' },
+    { id: 'custom', label: 'Custom rule (advanced)' },
+  ];
+};
 
 const isRowRule = (kind: RuleKind): boolean => kind === 'create' || kind === 'update' || kind === 'delete';
 
@@ -57,7 +66,7 @@ export const presetsFor = (
   /** The table's "Created by" fields (`auto: "creator"`), offered as "the person who created the row". */
   creatorFields: readonly string[] = [],
 ): PresetOption[] => {
-  if (kind === 'read') return readPresets();
+  if (kind === 'read') return readPresets(creatorFields);
   const row = isRowRule(kind);
   const options: PresetOption[] = [
     {

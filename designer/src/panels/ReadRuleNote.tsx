@@ -1,5 +1,5 @@
-// Under "who can see rows": why the row-by-row choices cannot be picked yet, and a "Created by" field to add
-// when there is none, so the table is ready for them.
+// Under "who can see rows": when the table has no "Created by" field, why the row-by-row choices wait for one,
+// and a button that adds it.
 import { useDesigner } from '../model/useDesigner.ts';
 
 /** The field id a new "Created by" field gets: `createdBy`, or `createdBy2`… when that one is taken. */
@@ -9,51 +9,36 @@ const freeCreatorId = (taken: readonly string[]): string => {
   return id;
 };
 
-/** Says in plain words what the runtime can hide today, and offers to add a "Created by" field. */
+/** Offers to add a "Created by" field to a table that has none, so rows can be hidden by who created them. */
 export const ReadRuleNote = ({ table }: { table: string }) => {
   const datastore = useDesigner((s) => s.datastore);
   const config = useDesigner((s) => s.config.datastores[s.datastore]?.tables[table]);
   const change = useDesigner((s) => s.change);
   if (!config) return null;
-  const read = config.rules?.read;
-  const looksAtRow = read !== undefined && /\brow\./.test(read);
   const hasCreator = Object.values(config.fields).some((field) => field.auto === 'creator');
+  if (hasCreator) return null;
   return (
     <div className="note" data-testid="read-rule-note">
-      {looksAtRow ? (
-        <p>
-          This rule looks at each row, and this runtime cannot hide single rows yet: a deploy with it is
-          refused. Choose a rule about the person (a role, or nobody) to deploy now, or keep these rows in
-          instances only the right people open (one per user or per organisation).
-        </p>
-      ) : (
-        <p>
-          Hiding single rows (“only the person who created the row”) is not possible with this runtime yet;
-          for now a table is seen whole or not at all by each person.
-        </p>
-      )}
-      {!hasCreator && (
-        <p>
-          Those row-by-row choices need a <em>Created by</em> field, which the server fills with whoever adds
-          the row.{' '}
-          <button
-            type="button"
-            className="ghost"
-            onClick={() =>
-              change((draft) => {
-                const target = draft.datastores[datastore]?.tables[table];
-                if (!target) return;
-                target.fields[freeCreatorId(Object.keys(target.fields))] = {
-                  type: 'string',
-                  auto: 'creator',
-                };
-              })
-            }
-          >
-            Add a “Created by” field
-          </button>
-        </p>
-      )}
+      <p>
+        “Only the person who created the row” needs a <em>Created by</em> field, which the server fills with
+        whoever adds the row and nobody can change afterwards.{' '}
+        <button
+          type="button"
+          className="ghost"
+          onClick={() =>
+            change((draft) => {
+              const target = draft.datastores[datastore]?.tables[table];
+              if (!target) return;
+              target.fields[freeCreatorId(Object.keys(target.fields))] = {
+                type: 'string',
+                auto: 'creator',
+              };
+            })
+          }
+        >
+          Add a “Created by” field
+        </button>
+      </p>
     </div>
   );
 };

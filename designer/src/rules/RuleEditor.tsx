@@ -101,7 +101,7 @@ export const RuleEditor = ({
       ...next,
       field:
         next.field ??
-        (next.preset === 'creator' ? creatorFields[0] : undefined) ??
+        (next.preset === 'creator' || next.preset === 'creatorOrRole' ? creatorFields[0] : undefined) ??
         stringFields[0] ??
         fields[0] ??
         'author',
@@ -123,7 +123,7 @@ export const RuleEditor = ({
           onChange={(event) => pick({ preset: event.target.value as RuleChoice['preset'] })}
         >
           {options.map((option) => (
-            <option key={option.id} value={option.id} disabled={option.notYet}>
+            <option key={option.id} value={option.id} disabled={option.unavailable}>
               {option.label}
             </option>
           ))}

@@ -56,6 +56,22 @@ export const whoMaySee = (rule: string, describe: (rule: string) => string): str
   return `only when ${describe(rule).replace(/^./, (c) => c.toLowerCase())}`;
 };
 
+const unquote = (text: string): string => text.replace(/\\(.)/g, '$1');
+
+/**
+ * Which rows a person sees of a table decided row by row, in words ("only rows Bob created"): the builder's
+ * row-by-row choices by name, any other rule in its own words.
+ */
+export const rowsSeen = (name: string, rule: string, describe: (rule: string) => string): string => {
+  const e = rule.trim().replace(/\s+/g, ' ').replace(/"/g, "'");
+  if (/^row\.[A-Za-z_][A-Za-z0-9_]* == user\.id$/.test(e)) return `only rows ${name} created`;
+  const orRole = /^row\.[A-Za-z_][A-Za-z0-9_]* == user\.id \|\| '((?:[^'\\]|\\.)*)' in user\.roles$/.exec(e);
+  if (orRole) return `only rows ${name} created (people with role ${unquote(orRole[1] ?? '')} see all)`;
+  return `only rows where ${describe(rule)
+    .replace(/^./, (c) => c.toLowerCase())
+    .replace(/\.$/, '')}`;
+};
+
 /** The line under a person's name for one table: what they see of it against what the server holds. */
 export const viewLine = (
   name: string,
@@ -67,7 +83,9 @@ export const viewLine = (
   if (view.visibility === 'none')
     return `${name} cannot see the table ${view.table}: ${whoMaySee(view.rule, describe)}.`;
   const of = stored === undefined ? '' : ` of ${stored}`;
-  return `${name} sees ${seen}${of} ${stored === 1 || (stored === undefined && seen === 1) ? 'row' : 'rows'} of ${view.table}.`;
+  const rows = stored === 1 || (stored === undefined && seen === 1) ? 'row' : 'rows';
+  const which = view.visibility === 'perRow' ? `: ${rowsSeen(name, view.rule, describe)}` : '';
+  return `${name} sees ${seen}${of} ${rows} of ${view.table}${which}.`;
 };
 
 /**

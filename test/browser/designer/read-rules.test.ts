@@ -1,5 +1,6 @@
 // "Who can see rows" in the designer, in Chromium: a role typed with the keyboard is saved as the table's read
-// rule, the card shows the struck-through eye, and the row-by-row choices are shown but cannot be picked yet.
+// rule, the card shows the struck-through eye, and the row-by-row choices wait for a "Created by" field, which
+// the panel adds, and then write the rule that hides others' rows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { AppConfig } from '@datastore-designer/schema';
@@ -35,7 +36,7 @@ describe('who can see rows in the designer', () => {
     await runtime?.stop();
   });
 
-  it('saves a typed role as the read rule, marks the card, and explains the row-by-row choices', async () => {
+  it('saves a typed role as the read rule, marks the card, and offers row-by-row choices once a “Created by” exists', async () => {
     await startFromTemplate(page, 'todo');
     await tableHeader(page, 'lists').click();
     const read = page.locator('.rule[data-rule="read"]');
@@ -44,12 +45,13 @@ describe('who can see rows in the designer', () => {
     await expect.poll(() => page.getByTestId('rule-words-read').textContent()).toContain('Everyone');
     expect(await tableHeader(page, 'lists').getByTestId('read-rule-mark').count()).toBe(0);
 
-    // The row-by-row choices are listed but cannot be chosen, and the note says why in words.
-    const disabled = await who
-      .locator('option[disabled]')
-      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
-    expect(disabled).toEqual(['creator', 'creatorOrRole']);
-    await expect.poll(() => page.getByTestId('read-rule-note').textContent()).toContain('not possible');
+    // Without a "Created by" field the row-by-row choices are listed but cannot be chosen, and the note says why.
+    const disabled = () =>
+      who
+        .locator('option[disabled]')
+        .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(await disabled()).toEqual(['creator', 'creatorOrRole']);
+    await expect.poll(() => page.getByTestId('read-rule-note').textContent()).toContain('needs a Created by');
 
     await who.focus();
     await who.selectOption('role');
@@ -81,6 +83,20 @@ describe('who can see rows in the designer', () => {
       .poll(async () => ((await savedDraft(page)) as AppConfig).datastores.board?.tables.lists?.fields)
       .toHaveProperty('createdBy', { type: 'string', auto: 'creator' });
     expect(await add.count()).toBe(0);
+
+    // Now "the creator, or people with a role" can be chosen: the rule names the new field and the typed role.
+    expect(await disabled()).toEqual([]);
+    await who.selectOption('creatorOrRole');
+    await role.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('team lead');
+    await page.keyboard.press('Tab');
+    await expect
+      .poll(async () => (await listsRules()).read)
+      .toBe("row.createdBy == user.id || 'team lead' in user.roles");
+    await who.selectOption('creator');
+    await expect.poll(async () => (await listsRules()).read).toBe('row.createdBy == user.id');
+    await expect.poll(() => page.getByTestId('rule-words-read').textContent()).toMatch(/\S/);
     expect(designer.errors).toEqual([]);
   });
 });

@@ -93,3 +93,46 @@ test('two people see different tables, with what each sees in words, and a view 
   expect(await userColumn(page, 'bob').getByTestId('view-changed').count()).toBe(0);
   await poll(() => gridRows('ada', 'notes').count()).toBe(1);
 });
+
+const sales: AppConfig = {
+  format: 1,
+  datastores: {
+    sales: {
+      title: 'Sales',
+      instances: 'single',
+      sync: 'twoWay',
+      tables: {
+        deals: {
+          fields: { title: { type: 'string' }, owner: { type: 'string', auto: 'creator' } },
+          rules: { create: 'true', update: 'true', read: "row.owner == user.id || 'admin' in user.roles" },
+        },
+      },
+    },
+  },
+};
+
+test('row by row: each person’s grid holds only the rows they may see, and the line says which', async () => {
+  await page?.context().close();
+  const app = `read-rows-${process.pid}`;
+  page = await openPane(browser, runtime, app, sales);
+  for (const sub of ['alice', 'bob', 'ada'])
+    await userColumn(page, sub).locator('[data-status="online"]').waitFor({ timeout: 15_000 });
+  await addRow(page, 'alice', 'deals', { title: 'Acme renewal' });
+  await addRow(page, 'bob', 'deals', { title: 'Globex pilot' });
+  await addRow(page, 'bob', 'deals', { title: 'Initech upsell' });
+  await poll(() => gridRows('ada', 'deals').count()).toBe(3);
+  await poll(() => gridRows('alice', 'deals').count()).toBe(1);
+  await poll(() => gridRows('bob', 'deals').count()).toBe(2);
+  await poll(() => line('bob', 'deals').textContent()).toBe(
+    'Bob sees 2 of 3 rows of deals: only rows Bob created (people with role admin see all).',
+  );
+  await poll(() => line('alice', 'deals').textContent()).toBe(
+    'Alice sees 1 of 3 rows of deals: only rows Alice created (people with role admin see all).',
+  );
+  await poll(() => line('ada', 'deals').textContent()).toBe('Ada sees 3 of 3 rows of deals.');
+  const aliceText = await userColumn(page, 'alice').locator('table[data-table="deals"]').innerHTML();
+  expect(aliceText).not.toContain('Globex');
+  expect(aliceText).not.toContain('Initech');
+  if (process.env.SCREENSHOTS)
+    await page.screenshot({ path: resolve(docsDir, 'read-rows-preview.png'), fullPage: true });
+});
