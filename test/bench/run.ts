@@ -9,6 +9,7 @@ import { launchChromium } from '../browser/support/designer-browser.ts';
 import { compileRule, runTests, type AppConfig, type Scenario, templates } from '@datastore-designer/schema';
 import { startRuntime, type Runtime } from '../support/runtime.ts';
 import { profileWrite } from './profile-write.ts';
+import { measureReadRules, readRuleDatastores } from './read-rules.ts';
 import { scenariosInBrowserRow } from './scenarios-in-browser.ts';
 
 const APP = 'bench';
@@ -58,6 +59,7 @@ const config: AppConfig = {
         },
       ]),
     ),
+    ...readRuleDatastores(),
     games: {
       instances: 'multi',
       sync: 'twoWay',
@@ -555,6 +557,18 @@ const main = async () => {
         `≤ 1.2× ${verdict(p99 <= 1.2)}`,
       ]);
     }
+    report.readRules = await measureReadRules(
+      (datastore, count) =>
+        tokens
+          .slice(0, count)
+          .map((token) => `${runtime.wsUrl}/sync/${APP}/${datastore}/main?token=${token}`),
+      {
+        propagation: measurePropagation,
+        throughput: (withRule, without) => alternateThroughput(withRule, without, 'cells', BURST),
+      },
+      rows,
+      verdict,
+    );
     report.sizes = await measureSizes(runtime, tokens, rows, verdict);
     const config2 = structuredClone(config);
     config2.datastores.board!.tables.burst = {

@@ -50,7 +50,7 @@ export const RecordBar = ({ recorder, datastore, ready, onStart, onSave }: Recor
     setPhase({
       kind: 'idle',
       message: scenario
-        ? `Saved “${scenario.name}” with ${scenario.steps.length} steps to the tests.`
+        ? `Saved “${scenario.name}” with ${scenario.steps.length} ${scenario.steps.length === 1 ? 'step' : 'steps'} to the tests.`
         : 'Nothing was recorded, so no test was saved.',
     });
   };

@@ -6,7 +6,14 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Runtime } from '../../support/runtime.ts';
-import { addRow, launchChromium, openPane, startPreviewRuntime, userColumn } from './preview-page.ts';
+import {
+  addRow,
+  launchChromium,
+  openPane,
+  rowIdsWith,
+  startPreviewRuntime,
+  userColumn,
+} from './preview-page.ts';
 
 const docsDir = resolve(fileURLToPath(new URL('../../../docs', import.meta.url)));
 
@@ -135,4 +142,20 @@ test('row by row: each person’s grid holds only the rows they may see, and the
   expect(aliceText).not.toContain('Initech');
   if (process.env.SCREENSHOTS)
     await page.screenshot({ path: resolve(docsDir, 'read-rows-preview.png'), fullPage: true });
+
+  // A test recorded here checks that Alice does not see Bob's deal: picked on Ada's row, saved with its steps.
+  const [globex] = await rowIdsWith(page, 'ada', 'deals', 'title', 'Globex pilot');
+  await page.getByRole('button', { name: 'Record a test' }).click();
+  await userColumn(page, 'ada')
+    .getByLabel(`Check what someone sees of ${globex}`, { exact: true })
+    .selectOption({ label: 'What Alice sees' });
+  await poll(() => page!.getByTestId('recorded-steps').textContent()).toContain(
+    `alice does not see deals › ${globex}`,
+  );
+  await page.getByRole('button', { name: 'Stop recording' }).click();
+  await page.keyboard.type('Alice does not see Bob’s deal');
+  await page.keyboard.press('Enter');
+  await poll(() => page!.getByTestId('record-message').textContent()).toBe(
+    'Saved “Alice does not see Bob’s deal” with 1 step to the tests.',
+  );
 });
