@@ -107,6 +107,7 @@ export class InstanceObject extends DurableObject<Env> {
         sockets: () => this.ctx.getWebSockets(),
         gateContext: (user) => this.#gateContext(user),
         view: (socket) => this.#view(socket),
+        beforeRelay: () => this.#closeRefacted(),
         close: (socket, code, reason) => this.#close(socket, code, reason),
       },
       this.#clock,
@@ -261,6 +262,24 @@ export class InstanceObject extends DurableObject<Env> {
     const user = attached?.user ?? { id: '', roles: [], tenant: '' };
     const view = new View(datastore, user, this.#instance(), this.#rowFacts);
     return view.seesAll ? undefined : view;
+  }
+
+  /**
+   * After the server data API changed who a row belongs to (its Created by or Created at cell): every socket that
+   * saw the row and now does not, or the other way round, is closed with 4005 to start again from a fresh copy.
+   */
+  #closeRefacted(): void {
+    const refacted = this.#rowFacts.takeRefacted();
+    if (refacted.length === 0) return;
+    for (const socket of this.ctx.getWebSockets()) {
+      const view = this.#view(socket);
+      if (!view) continue;
+      const changed = refacted.some(
+        ({ tableId, rowId, before }) => view.seesWith(tableId, before) !== view.sees(tableId, rowId),
+      );
+      if (changed)
+        this.#close(socket, CloseCode.viewChanged, 'What you may see here changed: connect again.');
+    }
   }
 
   /**

@@ -24,7 +24,7 @@ import type {
   TableStamp,
 } from 'tinybase';
 import { emptyRecord } from './own-key.ts';
-import type { FactsSource } from './row-facts.ts';
+import type { Facts, FactsSource } from './row-facts.ts';
 
 // Distinct deciding cells one view remembers its answer for; past that it starts again (Created at can make
 // every row's facts distinct).
@@ -66,9 +66,15 @@ export class View {
   sees(tableId: string, rowId: string): boolean {
     const sight = this.sight(tableId);
     if (sight !== 'perRow') return sight === 'all';
+    return this.seesWith(tableId, this.#facts.of(tableId, rowId));
+  }
+
+  /** Whether this person sees a row of a table with these deciding cells. */
+  seesWith(tableId: string, facts: Facts): boolean {
+    const sight = this.sight(tableId);
+    if (sight !== 'perRow') return sight === 'all';
     const table = this.#datastore.tables[tableId];
     if (!table) return false;
-    const facts = this.#facts.of(tableId, rowId);
     let answers = this.#answers.get(tableId);
     if (!answers || answers.size >= MAX_REMEMBERED_FACTS) this.#answers.set(tableId, (answers = new Map()));
     let answer = answers.get(facts.key);

@@ -45,6 +45,8 @@ export class RowFacts implements FactsSource {
   readonly #deleted = new Map<string, Map<string, Decider[]>>();
   #fields = new Map<string, readonly string[]>();
   #listeners: string[] = [];
+  /** Living rows whose deciding cells were changed (by the server data API), with the facts they had before. */
+  #refacted: Array<{ tableId: string; rowId: string; before: Facts }> = [];
 
   constructor(store: MergeableStore, storage: PersisterStorage, prefix: string) {
     this.#store = store;
@@ -78,10 +80,20 @@ export class RowFacts implements FactsSource {
           tableId,
           null,
           field,
-          (store, _table, rowId, _cell, newCell, _oldCell, getCellChange) => {
-            if (newCell !== undefined) this.#forgetDeleted(tableId, rowId);
-            else if (!store.hasRow(tableId, rowId) && getCellChange) {
-              this.#keepDeleted(tableId, rowId, deciding, (cell) => getCellChange(tableId, rowId, cell)[1]);
+          (store, _table, rowId, _cell, newCell, oldCell, getCellChange) => {
+            const old = (cell: string) => getCellChange?.(tableId, rowId, cell)[1];
+            if (newCell === undefined) {
+              if (!store.hasRow(tableId, rowId)) this.#keepDeleted(tableId, rowId, deciding, old);
+              return;
+            }
+            this.#forgetDeleted(tableId, rowId);
+            if (oldCell !== undefined && oldCell !== newCell && store.hasRow(tableId, rowId)) {
+              if (this.#refacted.some((entry) => entry.tableId === tableId && entry.rowId === rowId)) return;
+              const before = factsOf(
+                deciding,
+                deciding.map((field) => old(field) ?? null),
+              );
+              this.#refacted.push({ tableId, rowId, before });
             }
           },
         ),
@@ -102,6 +114,16 @@ export class RowFacts implements FactsSource {
     }
     const kept = this.#deleted.get(tableId)?.get(rowId);
     return kept ? factsOf(fields, kept) : UNKNOWN;
+  }
+
+  /**
+   * The living rows whose deciding cells changed since the last call (only the server data API can change them:
+   * clients cannot write them), with what they were: whoever saw such a row differently must start afresh.
+   */
+  takeRefacted(): Array<{ tableId: string; rowId: string; before: Facts }> {
+    const taken = this.#refacted;
+    this.#refacted = [];
+    return taken;
   }
 
   /** The deleted rows of a table whose deciding cells are kept. */

@@ -48,6 +48,8 @@ export interface HubHost {
   gateContext(user: SocketFacts['user']): GateContext | undefined;
   /** What this socket's person sees (read rules), or undefined when they see every synced table whole. */
   view(socket: WebSocket): View | undefined;
+  /** Called before each relay: the host closes sockets whose view a save just changed. */
+  beforeRelay(): void;
   close(socket: WebSocket, code: number, reason: string): void;
 }
 
@@ -134,6 +136,7 @@ export class SyncHub {
    */
   relay(changes: MergeableChanges): void {
     if (!hasChanges(changes)) return;
+    this.#host.beforeRelay();
     let frame: string | undefined;
     for (const socket of this.#host.sockets()) {
       const view = this.#host.view(socket);

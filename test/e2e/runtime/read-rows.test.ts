@@ -288,3 +288,31 @@ test('after a restart the object filters as before, deleted rows included', asyn
   expect(leaks(annFresh, ['deal-bob', 'Bob deal'])).toEqual([]);
   expect(annFresh.store.hasRow('deals', 'deal-bob')).toBe(false);
 });
+
+test('the data API handing a row to someone else closes exactly the sockets that saw it differently', async () => {
+  await deploy('rows6', sales(OWN_OR_MANAGER));
+  const ann = await watch('rows6', 'main', 'ann');
+  const bob = await watch('rows6', 'main', 'bob');
+  const cy = await watch('rows6', 'main', 'cy');
+  const max = await watch('rows6', 'main', 'max', ['manager']);
+  ann.store.setRow('deals', 'deal-ann', { title: 'Ann deal' });
+  await waitFor(() => max.store.hasRow('deals', 'deal-ann'), 'the manager to see Ann’s deal');
+  const closes: Record<string, number> = {};
+  for (const [person, client] of Object.entries({ ann, bob, cy, max })) {
+    void client.closed.then((code) => (closes[person] = code));
+  }
+  const rows = '/api/apps/rows6/datastores/sales/instances/main/tables/deals/rows';
+  const put = await api(runtime, 'PUT', `${rows}/deal-ann`, { body: { title: 'Ann deal', owner: 'bob' } });
+  expect(put.status).toBe(200);
+  await waitFor(
+    () => closes.ann !== undefined && closes.bob !== undefined,
+    'Ann’s and Bob’s sockets to close',
+  );
+  expect(closes).toEqual({ ann: 4005, bob: 4005 });
+  await settle(300);
+  expect(closes).toEqual({ ann: 4005, bob: 4005 });
+  expect(max.store.getRow('deals', 'deal-ann')).toEqual({ title: 'Ann deal', owner: 'bob' });
+  const bobAgain = await watch('rows6', 'main', 'bob');
+  await waitFor(() => bobAgain.store.hasRow('deals', 'deal-ann'), 'Bob’s fresh copy with the deal');
+  expect(leaks(cy, ['deal-ann', 'Ann deal'])).toEqual([]);
+});
