@@ -1,6 +1,7 @@
 // `npm run bench`: measures the enforced runtime against bare TinyBase in the same wrangler dev, as ratios.
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { SignJWT } from 'jose';
 import { createMergeableStore, type MergeableStore } from 'tinybase';
 import { createWsSynchronizer } from 'tinybase/synchronizers/synchronizer-ws-client';
@@ -23,6 +24,13 @@ const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 5);
 const BURST = Number(process.env.BENCH_BURST ?? 500);
 const SIZE_BURST = Number(process.env.BENCH_SIZE_BURST ?? 200);
 const MULTI_INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1000);
+// From this many rows bare TinyBase re-reads its whole store on every save (a quarter of a second at 50,000 rows),
+// so its side takes fewer samples per block there: its p99 then rests on fewer samples, which the table says.
+const LARGE_ROWS = Number(process.env.BENCH_LARGE_ROWS ?? 20_000);
+const LARGE_BARE_ROUNDS = Number(process.env.BENCH_LARGE_BARE_ROUNDS ?? 40);
+// How long one connection, one admin call or one seeding may take before the measure it belongs to is given up.
+const CONNECT_MS = 30_000;
+const CALL_MS = 300_000;
 
 const config: AppConfig = {
   format: 1,
@@ -86,11 +94,21 @@ const tokenFor = (runtime: Runtime, sub: string) =>
     .setExpirationTime('2h')
     .sign(new TextEncoder().encode(runtime.authSecret));
 
+/** Rejects with `what` timed out once `ms` have passed, so one stuck step cannot stall the whole run. */
+const within = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, failed) => {
+    timer = setTimeout(() => failed(new Error(`${what} timed out after ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+};
+
 const admin = async (runtime: Runtime, method: string, path: string, body?: unknown) => {
   const response = await fetch(`${runtime.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${runtime.adminToken}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(CALL_MS),
   });
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   return response.json() as Promise<Record<string, unknown>>;
@@ -99,15 +117,19 @@ const admin = async (runtime: Runtime, method: string, path: string, body?: unkn
 const connectClient = async (url: string): Promise<Client> => {
   const store = createMergeableStore();
   const socket = new WebSocket(url);
-  await new Promise<void>((opened, failed) => {
+  const opened = new Promise<void>((opened, failed) => {
     socket.once('open', () => opened());
     socket.once('error', failed);
     socket.once('unexpected-response', (_request, response) =>
       failed(new Error(`refused: ${response.statusCode}`)),
     );
   });
+  await within(opened, CONNECT_MS, 'opening a socket').catch((error: unknown) => {
+    socket.terminate();
+    throw error;
+  });
   const synchronizer = await createWsSynchronizer(store, socket as never, 1);
-  await synchronizer.startSync();
+  await within(synchronizer.startSync(), CALL_MS, 'the first sync');
   return {
     store,
     stop: async () => {
@@ -145,12 +167,12 @@ const summary = (samples: number[]): Propagation => {
 
 let written = 0;
 
-/** A sets its own row ROUNDS times; B's arrival time of each value (all of one side's clients connected). */
-const propagationBlock = async (clients: Client[]): Promise<number[]> => {
+/** A sets its own row `rounds` times; B's arrival time of each value (all of one side's clients connected). */
+const propagationBlock = async (clients: Client[], rounds: number): Promise<number[]> => {
   const a = clients[0]!;
   const b = clients[clients.length - 1]!;
   const samples: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < rounds; round++) {
     const value = ++written;
     const arrived = until(b.store, () => b.store.getCell('cells', 'a', 'v') === value);
     const start = performance.now();
@@ -168,6 +190,7 @@ const propagationBlock = async (clients: Client[]): Promise<number[]> => {
 const measurePropagation = async (
   oursUrls: string[],
   bareUrls: string[],
+  bareRounds = ROUNDS,
 ): Promise<{ ours: Propagation; bare: Propagation }> => {
   const ours: Client[] = [];
   const bare: Client[] = [];
@@ -184,7 +207,10 @@ const measurePropagation = async (
   const samples = { ours: [] as number[], bare: [] as number[] };
   for (let block = 0; block < BLOCKS; block++) {
     const order = block % 2 === 0 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const);
-    for (const side of order) samples[side].push(...(await propagationBlock(side === 'ours' ? ours : bare)));
+    for (const side of order) {
+      const block = side === 'ours' ? propagationBlock(ours, ROUNDS) : propagationBlock(bare, bareRounds);
+      samples[side].push(...(await block));
+    }
   }
   await Promise.all([...ours, ...bare].map((client) => client.stop()));
   return { ours: summary(samples.ours), bare: summary(samples.bare) };
@@ -421,7 +447,9 @@ const measureSizes = async (
       {},
     ]);
     const afterOurs = runtimeMegabytes(runtime);
-    const seeded = await fetch(`${runtime.url}/baseline-seed/size-${size}?rows=${size}`);
+    const seeded = await fetch(`${runtime.url}/baseline-seed/size-${size}?rows=${size}`, {
+      signal: AbortSignal.timeout(CALL_MS),
+    });
     if (!seeded.ok) throw new Error(`seeding the bare room: ${seeded.status}`);
     const afterBare = runtimeMegabytes(runtime);
     if (size === largest) {
@@ -433,6 +461,7 @@ const measureSizes = async (
     const { ours, bare } = await measurePropagation(
       [oursUrl(size, tokens[0]!), oursUrl(size, tokens[1]!)],
       [bareUrl(size), bareUrl(size)],
+      size >= LARGE_ROWS ? LARGE_BARE_ROUNDS : ROUNDS,
     );
     const writes = await alternateThroughput(
       [oursUrl(size, tokens[0]!), oursUrl(size, tokens[1]!)],
@@ -450,7 +479,7 @@ const measureSizes = async (
       ['p99', ours.p99, bare.p99],
     ] as const) {
       rows.push([
-        `${size} rows: A→B ${label}`,
+        `${size} rows: A→B ${label} (${ours.samples} / ${bare.samples} samples)`,
         `${o.toFixed(2)} ms`,
         `${b.toFixed(2)} ms`,
         `${(o / b).toFixed(2)}×`,
@@ -517,6 +546,8 @@ const measureSizes = async (
 };
 
 const main = async () => {
+  // The machine's load before and after: a run on a busy machine says so in its report.
+  const loadBefore = loadavg();
   const rules = measureRules();
   const scenariosMs = measureScenarios();
   const profile = Object.fromEntries(SIZES.map((size) => [String(size), profileWrite(size)]));
@@ -659,6 +690,15 @@ const main = async () => {
     `< 100 ms ${verdict(scenariosMs < 100)}`,
   ]);
   rows.push(await scenariosInBrowserRow(scenarioBenchConfig()));
+  report.load = { before: loadBefore, after: loadavg() };
+  const load = (averages: number[]) => averages.map((average) => average.toFixed(2)).join(' / ');
+  rows.push([
+    'machine load (1 / 5 / 15 min)',
+    `after ${load(loadavg())}`,
+    `before ${load(loadBefore)}`,
+    '',
+    '',
+  ]);
   const header = ['measure', 'enforced runtime', 'bare TinyBase', 'ratio', 'target'];
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),

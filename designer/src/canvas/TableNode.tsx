@@ -5,6 +5,7 @@ import { fieldHandle, headerHandle } from './graph.ts';
 import type { TableConfig } from '@datastore-designer/schema';
 import { useDesigner } from '../model/useDesigner.ts';
 import { ReadRuleMark } from './ReadRuleMark.tsx';
+import { kindWords } from '../model/field-kinds.ts';
 import {
   addField,
   deleteField,
@@ -25,9 +26,6 @@ export type TableNodeData = {
 
 /** The node type of a table on the canvas. */
 export type TableNodeType = Node<TableNodeData, 'table'>;
-
-const TYPE_WORDS = { string: 'text', number: 'number', boolean: 'yes/no' } as const;
-const AUTO_WORDS = { creator: 'created by', createdAt: 'created at', updatedAt: 'changed at' } as const;
 
 /** An id box edited in place: Enter or leaving the box saves, Escape cancels. */
 const InlineName = ({
@@ -167,11 +165,7 @@ export const TableNode = memo(({ id, data, selected }: NodeProps<TableNodeType>)
               </span>
             )}
             <span className="field-type">
-              {field.auto
-                ? AUTO_WORDS[field.auto]
-                : field.references
-                  ? `→ ${field.references}`
-                  : TYPE_WORDS[field.type]}
+              {field.references && !field.auto ? `→ ${field.references}` : kindWords(field).toLowerCase()}
             </span>
             {selected && (
               <button

@@ -1,37 +1,10 @@
 // The field panel: name, kind of value, required, default, limits, and a link to another table.
 import { useId } from 'react';
-import type { AutoKind, FieldConfig, FieldType } from '@datastore-designer/schema';
+import type { FieldConfig, FieldType } from '@datastore-designer/schema';
 import { useDesigner } from '../model/useDesigner.ts';
 import { deleteField, renameField, setField, setReference } from '../model/config-edits.ts';
+import { AUTO_KINDS, TYPES } from '../model/field-kinds.ts';
 import { IdInput } from './IdInput.tsx';
-
-const TYPES: { id: FieldType; label: string }[] = [
-  { id: 'string', label: 'Text' },
-  { id: 'number', label: 'Number' },
-  { id: 'boolean', label: 'Yes/no' },
-];
-
-/** The kinds of field the server fills in, with what each holds. */
-export const AUTO_KINDS: { id: AutoKind; type: FieldType; label: string; note: string }[] = [
-  {
-    id: 'creator',
-    type: 'string',
-    label: 'Created by — the person who added the row',
-    note: 'The server writes the id of whoever adds the row; nobody can change it or put someone else there.',
-  },
-  {
-    id: 'createdAt',
-    type: 'number',
-    label: 'Created at — when the row was added',
-    note: 'The server writes the time the row was added; nobody can change it.',
-  },
-  {
-    id: 'updatedAt',
-    type: 'number',
-    label: 'Last changed at — when the row was last changed',
-    note: 'The server writes the time of every accepted change; nobody can set it by hand.',
-  },
-];
 
 /** Drops every setting a server-written field cannot have (and any other kind's limits). */
 const clearSettings = (f: FieldConfig): void => {

@@ -4,10 +4,10 @@ import { useDesigner } from '../model/useDesigner.ts';
 import { addField, deleteTable, renameTable, setRowRule } from '../model/config-edits.ts';
 import { RuleEditor } from '../rules/RuleEditor.tsx';
 import { celToChoice } from '../model/rule-presets.ts';
+import { kindWords } from '../model/field-kinds.ts';
 import { IdInput } from './IdInput.tsx';
 import { ReadRuleNote } from './ReadRuleNote.tsx';
 
-const TYPE_WORDS = { string: 'Text', number: 'Number', boolean: 'Yes/no' } as const;
 const ROW_RULES: RowRuleKind[] = ['create', 'update', 'delete'];
 
 /**
@@ -108,7 +108,7 @@ export const TablePanel = ({ table, highlightRule }: { table: string; highlightR
               {id}
             </button>
             <span className="muted">
-              {field.references ? `link to ${field.references}` : TYPE_WORDS[field.type]}
+              {kindWords(field)}
               {field.required ? ', required' : ''}
             </span>
           </li>

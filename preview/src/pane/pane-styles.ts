@@ -46,6 +46,9 @@ const PANE_RULES = `
 .dd-preview .dd-grid input[readonly] { color: var(--dd-text-soft); }
 .dd-preview .dd-grid select { width: 100%; min-width: 60px; }
 .dd-preview .dd-grid-wrap { overflow-x: auto; max-width: 100%; }
+/* The row column stays in view while a wide grid scrolls sideways. */
+.dd-preview .dd-grid td:first-child, .dd-preview .dd-grid th:first-child { position: sticky; left: 0; z-index: 1; background: var(--dd-surface); box-shadow: inset -1px 0 0 var(--dd-line); }
+.dd-preview .dd-grid th:first-child { background: var(--dd-surface-sunken); }
 .dd-preview .dd-grid input[type=datetime-local] { min-width: 0; width: 100%; }
 .dd-preview .dd-auto { color: var(--dd-muted); font-style: italic; white-space: nowrap; }
 .dd-preview .dd-new-row td { background: var(--dd-surface-sunken); }

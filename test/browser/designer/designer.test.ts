@@ -373,6 +373,10 @@ describe('designer in Chromium', () => {
         page.locator('.react-flow__node[data-id="lists"] [data-field="owner"] .field-type').textContent(),
       )
       .toBe('created by');
+    // The panel's field list names the kind too.
+    await expect
+      .poll(() => page.locator('[data-panel="table"] .field-list li', { hasText: 'owner' }).textContent())
+      .toContain('Created by');
     // The to-do's author is a Created by field already: its rules can be "the person who created the row".
     await tableHeader(page, 'todos').click();
     expect(await suggestion.count()).toBe(0);

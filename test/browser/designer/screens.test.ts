@@ -120,6 +120,13 @@ describe('the main screens at 1440×900 and 1024×700', () => {
       await page.locator('.react-flow__controls-fitview').click();
       await page.waitForTimeout(300);
     });
+    // The overview map shows on a wide canvas and steps aside on a narrow one, where it would cover the cards.
+    const canvasWidth = () => page.locator('.canvas').evaluate((canvas) => canvas.clientWidth);
+    expect(await canvasWidth()).toBeLessThan(760);
+    await expect.poll(() => page.locator('.react-flow__minimap').isVisible()).toBe(false);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    expect(await canvasWidth()).toBeGreaterThan(760);
+    await expect.poll(() => page.locator('.react-flow__minimap').isVisible()).toBe(true);
   });
 
   it('Preview: three people, one change refused and shown with its rule', async () => {
