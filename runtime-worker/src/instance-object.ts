@@ -8,6 +8,7 @@ import {
   compileDatastore,
   errorBody,
   instanceFacts,
+  mayConnect,
   type CompiledDatastore,
   type RuleUser,
 } from '@datastore-designer/schema';
@@ -237,13 +238,10 @@ export class InstanceObject extends DurableObject<Env> {
     }
   }
 
-  /** Whether a user may still hold a socket here under the current config and membership. */
+  /** Whether a user may still hold a socket here under the current config and membership (as on connect). */
   #mayConnect(user: RuleUser): boolean {
     const datastore = this.#datastore();
-    if (!datastore) return false;
-    const instance = this.#instance();
-    if (this.#facts?.kind === 'multi' && !instance.members.includes(user.id)) return false;
-    return datastore.connect({ user, instance, now: Date.now() }).allowed;
+    return datastore !== undefined && mayConnect(datastore, user, this.#instance(), Date.now()).allowed;
   }
 
   /** What a socket's person sees under the current config and membership, or undefined when they see all. */
