@@ -81,7 +81,7 @@ export class InstanceObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#limits = limitsFrom(env as unknown as Record<string, unknown>);
+    this.#limits = limitsFrom(env);
     const [getNextHlc, seenHlc, , decodeHlc] = getHlcFunctions(ctx.id.toString());
     this.#clock = {
       next: getNextHlc,
@@ -137,7 +137,7 @@ export class InstanceObject extends DurableObject<Env> {
         bucket,
         this.ctx.storage,
         this.ctx.id.toString(),
-        backupSettingsFrom(this.env as unknown as Record<string, unknown>),
+        backupSettingsFrom(this.env),
       );
       await backups.load();
       this.#backups = backups;
