@@ -94,8 +94,11 @@ export class ViewChanges {
   }
 
   /**
-   * Before a save is relayed, after the server data API changed who a row belongs to (its Created by or Created at
-   * cell): closes every socket that saw the row and now does not, or the other way round.
+   * Before a save is relayed, after a row's deciding cells changed: when the server data API changed who a living
+   * row belongs to (its Created by or Created at cell), closes every socket that saw the row and now does not, or
+   * the other way round; when a deleted row was created again with other deciding cells, every socket that saw
+   * its deletion and may not see the new row (its copy keeps a deletion the server no longer counts for it; those
+   * who may see the new row get it relayed as any creation).
    */
   afterSave(): void {
     const refacted = this.#host.rowFacts.takeRefacted();
@@ -103,9 +106,11 @@ export class ViewChanges {
     for (const socket of this.#host.sockets()) {
       const view = this.#host.view(socket);
       if (!view) continue;
-      const changed = refacted.some(
-        ({ tableId, rowId, before }) => view.seesWith(tableId, before) !== view.sees(tableId, rowId),
-      );
+      const changed = refacted.some(({ tableId, rowId, before, recreated }) => {
+        const saw = view.seesWith(tableId, before);
+        const sees = view.sees(tableId, rowId);
+        return recreated ? saw && !sees : saw !== sees;
+      });
       if (changed) this.#host.close(socket, CloseCode.viewChanged, VIEW_CHANGED);
     }
   }
