@@ -8,6 +8,7 @@ import {
   compileDatastore,
   errorBody,
   instanceFacts,
+  mayConnect,
   type CompiledDatastore,
   type RuleUser,
 } from '@datastore-designer/schema';
@@ -28,10 +29,11 @@ import { InstancePersister } from './instance-persister.ts';
 import { ownEntry } from './own-key.ts';
 import { RestampedCells } from './restamped-cells.ts';
 import { backupSettingsFrom, limitsFrom, type Limits } from './settings.ts';
-import { View, viewChanged } from './read-views.ts';
+import { View } from './read-views.ts';
 import { RowFacts } from './row-facts.ts';
 import type { GateClock, GateContext } from './sync-gate.ts';
 import { SyncHub } from './sync-hub.ts';
+import { ViewChanges, type Sight } from './view-changes.ts';
 
 export type { DataAnswer } from './data-api.ts';
 
@@ -72,13 +74,14 @@ export class InstanceObject extends DurableObject<Env> {
   #rates = new WeakMap<WebSocket, { start: number; count: number }>();
   #backups: InstanceBackups | undefined;
   #rowFacts!: RowFacts;
+  #viewChanges!: ViewChanges;
   /** Each socket's view, built once per config version and membership (`#viewsOf` counts those). */
   #views = new WeakMap<WebSocket, { of: number; view: View | undefined }>();
   #viewsOf = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#limits = limitsFrom(env as unknown as Record<string, unknown>);
+    this.#limits = limitsFrom(env);
     const [getNextHlc, seenHlc, , decodeHlc] = getHlcFunctions(ctx.id.toString());
     this.#clock = {
       next: getNextHlc,
@@ -100,6 +103,13 @@ export class InstanceObject extends DurableObject<Env> {
     await persister.load();
     await privatePersister.load();
     this.#rowFacts = new RowFacts(this.#store, this.ctx.storage, 'synced_');
+    this.#viewChanges = new ViewChanges({
+      store: this.#store,
+      rowFacts: this.#rowFacts,
+      sockets: () => this.ctx.getWebSockets(),
+      view: (socket) => this.#view(socket),
+      close: (socket, code, reason) => this.#close(socket, code, reason),
+    });
     this.#hub = new SyncHub(
       this.#store,
       persister,
@@ -107,7 +117,7 @@ export class InstanceObject extends DurableObject<Env> {
         sockets: () => this.ctx.getWebSockets(),
         gateContext: (user) => this.#gateContext(user),
         view: (socket) => this.#view(socket),
-        beforeRelay: () => this.#closeRefacted(),
+        beforeRelay: () => this.#viewChanges.afterSave(),
         close: (socket, code, reason) => this.#close(socket, code, reason),
       },
       this.#clock,
@@ -127,7 +137,7 @@ export class InstanceObject extends DurableObject<Env> {
         bucket,
         this.ctx.storage,
         this.ctx.id.toString(),
-        backupSettingsFrom(this.env as unknown as Record<string, unknown>),
+        backupSettingsFrom(this.env),
       );
       await backups.load();
       this.#backups = backups;
@@ -237,13 +247,10 @@ export class InstanceObject extends DurableObject<Env> {
     }
   }
 
-  /** Whether a user may still hold a socket here under the current config and membership. */
+  /** Whether a user may still hold a socket here under the current config and membership (as on connect). */
   #mayConnect(user: RuleUser): boolean {
     const datastore = this.#datastore();
-    if (!datastore) return false;
-    const instance = this.#instance();
-    if (this.#facts?.kind === 'multi' && !instance.members.includes(user.id)) return false;
-    return datastore.connect({ user, instance, now: Date.now() }).allowed;
+    return datastore !== undefined && mayConnect(datastore, user, this.#instance(), Date.now()).allowed;
   }
 
   /** What a socket's person sees under the current config and membership, or undefined when they see all. */
@@ -264,22 +271,9 @@ export class InstanceObject extends DurableObject<Env> {
     return view.seesAll ? undefined : view;
   }
 
-  /**
-   * After the server data API changed who a row belongs to (its Created by or Created at cell): every socket that
-   * saw the row and now does not, or the other way round, is closed with 4005 to start again from a fresh copy.
-   */
-  #closeRefacted(): void {
-    const refacted = this.#rowFacts.takeRefacted();
-    if (refacted.length === 0) return;
-    for (const socket of this.ctx.getWebSockets()) {
-      const view = this.#view(socket);
-      if (!view) continue;
-      const changed = refacted.some(
-        ({ tableId, rowId, before }) => view.seesWith(tableId, before) !== view.sees(tableId, rowId),
-      );
-      if (changed)
-        this.#close(socket, CloseCode.viewChanged, 'What you may see here changed: connect again.');
-    }
+  /** The config and membership that decide what each socket may see, as they stand now. */
+  #sight(): Sight {
+    return { datastore: this.#datastore(), instance: this.#instance() };
   }
 
   /**
@@ -288,60 +282,16 @@ export class InstanceObject extends DurableObject<Env> {
    */
   async applyFacts(facts: InstanceFacts): Promise<void> {
     const sockets = this.ctx.getWebSockets();
-    const datastore = this.#datastore();
-    const instance = this.#instance();
-    const viewOf = (attached: SocketFacts, ds: CompiledDatastore, at: typeof instance) =>
-      new View(ds, attached.user, at, this.#rowFacts);
+    const before = this.#sight();
     await this.#adoptFacts(facts);
-    const after = this.#datastore();
-    const synced = (ds: CompiledDatastore | undefined) =>
-      new Set(Object.values(ds?.tables ?? {}).flatMap((table) => (table.serverOnly ? [] : [table.id])));
-    const before = synced(datastore);
-    const both = [...synced(after)].filter((id) => before.has(id));
-    // Views can only change where a read rule, the tables synced or the instance (its members) changed.
-    const sightOf = (ds: CompiledDatastore | undefined, at: unknown) =>
-      JSON.stringify([Object.values(ds?.tables ?? {}).map((t) => [t.id, t.serverOnly, t.read ?? null]), at]);
-    const mayChangeViews = sightOf(datastore, instance) !== sightOf(after, this.#instance());
-    const representatives = new Map<string, string[]>();
-    const rowsOf = (tableId: string): string[] => {
-      let rows = representatives.get(tableId);
-      if (!rows) representatives.set(tableId, (rows = this.#oneRowPerFacts(tableId)));
-      return rows;
-    };
+    const allowed: Array<[WebSocket, SocketFacts]> = [];
     for (const socket of sockets) {
       const attached = socket.deserializeAttachment() as SocketFacts | null;
       if (!attached) continue;
-      if (!this.#mayConnect(attached.user)) {
-        this.#close(socket, CloseCode.accessWithdrawn, 'Access to this instance was withdrawn.');
-      } else if (
-        mayChangeViews &&
-        datastore &&
-        after &&
-        viewChanged(
-          viewOf(attached, datastore, instance),
-          viewOf(attached, after, this.#instance()),
-          both,
-          rowsOf,
-        )
-      ) {
-        this.#close(socket, CloseCode.viewChanged, 'What you may see here changed: connect again.');
-      }
+      if (this.#mayConnect(attached.user)) allowed.push([socket, attached]);
+      else this.#close(socket, CloseCode.accessWithdrawn, 'Access to this instance was withdrawn.');
     }
-  }
-
-  /**
-   * One row for each distinct set of deciding cells in a table (living rows and deleted ones with kept facts): a
-   * view decides alike for rows whose deciding cells are alike, so a change of view shows on these alone.
-   */
-  #oneRowPerFacts(tableId: string): string[] {
-    const rows = new Map<string, string>();
-    const consider = (rowId: string) => {
-      const key = this.#rowFacts.of(tableId, rowId).key;
-      if (!rows.has(key)) rows.set(key, rowId);
-    };
-    this.#store.getRowIds(tableId).forEach(consider);
-    for (const rowId of this.#rowFacts.deletedRows(tableId)) consider(rowId);
-    return [...rows.values()];
+    this.#viewChanges.afterFacts(before, this.#sight(), allowed);
   }
 
   /** Deletes everything this instance holds and closes its sockets with 4004. */

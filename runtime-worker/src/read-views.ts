@@ -86,30 +86,6 @@ export class View {
   }
 }
 
-/**
- * Whether a deploy or member change changed what a socket may see, among the tables synced before and after: a
- * table seen whole and now not at all (or the other way), or, where a row decides, any row seen differently.
- */
-export const viewChanged = (
-  before: View,
-  after: View,
-  synced: Iterable<string>,
-  rowsOf: (tableId: string) => Iterable<string>,
-): boolean => {
-  for (const tableId of synced) {
-    const was = before.sight(tableId);
-    const is = after.sight(tableId);
-    if (was !== 'perRow' && is !== 'perRow') {
-      if (was !== is) return true;
-      continue;
-    }
-    for (const rowId of rowsOf(tableId)) {
-      if (before.sees(tableId, rowId) !== after.sees(tableId, rowId)) return true;
-    }
-  }
-  return false;
-};
-
 /** The hash of a table decided row by row, over the rows the view holds (without the table's own stamp). */
 const rowByRowHash = (store: MergeableStore, view: View, tableId: string): number => {
   let hash = 0;

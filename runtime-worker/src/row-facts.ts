@@ -36,6 +36,14 @@ export const factsOf = (fields: readonly string[], values: readonly Decider[]): 
   return { row, key: JSON.stringify(values) };
 };
 
+/** A row whose deciding cells changed, with what they were; `recreated` when it had been deleted before. */
+export interface Refacted {
+  tableId: string;
+  rowId: string;
+  before: Facts;
+  recreated: boolean;
+}
+
 /** The deciding cells of an instance's rows, for every table that has deciding fields. */
 export class RowFacts implements FactsSource {
   readonly #store: MergeableStore;
@@ -45,8 +53,11 @@ export class RowFacts implements FactsSource {
   readonly #deleted = new Map<string, Map<string, Decider[]>>();
   #fields = new Map<string, readonly string[]>();
   #listeners: string[] = [];
-  /** Living rows whose deciding cells were changed (by the server data API), with the facts they had before. */
-  #refacted: Array<{ tableId: string; rowId: string; before: Facts }> = [];
+  /**
+   * Rows whose deciding cells changed, with the facts they had before: living rows the server data API gave other
+   * deciding cells, and deleted rows created again (under the same id, by someone else, or later).
+   */
+  #refacted: Refacted[] = [];
 
   constructor(store: MergeableStore, storage: PersisterStorage, prefix: string) {
     this.#store = store;
@@ -86,15 +97,13 @@ export class RowFacts implements FactsSource {
               if (!store.hasRow(tableId, rowId)) this.#keepDeleted(tableId, rowId, deciding, old);
               return;
             }
+            const kept = this.#deleted.get(tableId)?.get(rowId);
             this.#forgetDeleted(tableId, rowId);
-            if (oldCell !== undefined && oldCell !== newCell && store.hasRow(tableId, rowId)) {
-              if (this.#refacted.some((entry) => entry.tableId === tableId && entry.rowId === rowId)) return;
-              const before = factsOf(
-                deciding,
-                deciding.map((field) => old(field) ?? null),
-              );
-              this.#refacted.push({ tableId, rowId, before });
-            }
+            const changed = oldCell !== undefined && oldCell !== newCell && store.hasRow(tableId, rowId);
+            if (!kept && !changed) return;
+            if (this.#refacted.some((entry) => entry.tableId === tableId && entry.rowId === rowId)) return;
+            const before = factsOf(deciding, kept ?? deciding.map((field) => old(field) ?? null));
+            this.#refacted.push({ tableId, rowId, before, recreated: kept !== undefined });
           },
         ),
       ),
@@ -117,10 +126,10 @@ export class RowFacts implements FactsSource {
   }
 
   /**
-   * The living rows whose deciding cells changed since the last call (only the server data API can change them:
-   * clients cannot write them), with what they were: whoever saw such a row differently must start afresh.
+   * The rows whose deciding cells changed since the last call (on a living row only the server data API can change
+   * them; a deleted row gets new ones when it is created again), with what they were.
    */
-  takeRefacted(): Array<{ tableId: string; rowId: string; before: Facts }> {
+  takeRefacted(): Refacted[] {
     const taken = this.#refacted;
     this.#refacted = [];
     return taken;

@@ -22,20 +22,31 @@ export interface Limits {
 const DEFAULT_MAX_INSTANCE_ROWS = 40_000;
 const DEFAULT_MAX_INSTANCE_BYTES = 16 * 1024 * 1024;
 
-const positive = (value: string | undefined, fallback: number): number => {
+const positive = (value: unknown, fallback: number): number => {
   const parsed = Number(value);
   return Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
 };
 
+/** The worker variables the limits are read from; the worker's `Env` is one, and any may be missing. */
+export interface LimitVariables {
+  readonly MAX_MESSAGE_BYTES?: unknown;
+  readonly MAX_MESSAGES_PER_SECOND?: unknown;
+  readonly MAX_SOCKETS_PER_USER?: unknown;
+  readonly MAX_CONFIG_BYTES?: unknown;
+  readonly MAX_SNAPSHOT_BYTES?: unknown;
+  readonly MAX_INSTANCE_ROWS?: unknown;
+  readonly MAX_INSTANCE_BYTES?: unknown;
+}
+
 /** Reads the limits from the environment; a missing or unreadable variable keeps its default. */
-export const limitsFrom = (env: Partial<Record<string, unknown>>): Limits => ({
-  maxMessageBytes: positive(env.MAX_MESSAGE_BYTES as string | undefined, 1024 * 1024),
-  maxMessagesPerSecond: positive(env.MAX_MESSAGES_PER_SECOND as string | undefined, 200),
-  maxSocketsPerUser: positive(env.MAX_SOCKETS_PER_USER as string | undefined, 20),
-  maxConfigBytes: positive(env.MAX_CONFIG_BYTES as string | undefined, 1024 * 1024),
-  maxSnapshotBytes: positive(env.MAX_SNAPSHOT_BYTES as string | undefined, 64 * 1024 * 1024),
-  maxInstanceRows: positive(env.MAX_INSTANCE_ROWS as string | undefined, DEFAULT_MAX_INSTANCE_ROWS),
-  maxInstanceBytes: positive(env.MAX_INSTANCE_BYTES as string | undefined, DEFAULT_MAX_INSTANCE_BYTES),
+export const limitsFrom = (env: LimitVariables): Limits => ({
+  maxMessageBytes: positive(env.MAX_MESSAGE_BYTES, 1024 * 1024),
+  maxMessagesPerSecond: positive(env.MAX_MESSAGES_PER_SECOND, 200),
+  maxSocketsPerUser: positive(env.MAX_SOCKETS_PER_USER, 20),
+  maxConfigBytes: positive(env.MAX_CONFIG_BYTES, 1024 * 1024),
+  maxSnapshotBytes: positive(env.MAX_SNAPSHOT_BYTES, 64 * 1024 * 1024),
+  maxInstanceRows: positive(env.MAX_INSTANCE_ROWS, DEFAULT_MAX_INSTANCE_ROWS),
+  maxInstanceBytes: positive(env.MAX_INSTANCE_BYTES, DEFAULT_MAX_INSTANCE_BYTES),
 });
 
 /** How the runtime backs up its instances; worker variables `BACKUP_EVERY_HOURS` and `BACKUP_KEEP`. */
@@ -48,8 +59,14 @@ export interface BackupSettings {
 
 const HOUR = 60 * 60 * 1000;
 
+/** The worker variables the backup settings are read from; the worker's `Env` is one. */
+export interface BackupVariables {
+  readonly BACKUP_EVERY_HOURS?: unknown;
+  readonly BACKUP_KEEP?: unknown;
+}
+
 /** Reads the backup settings: `BACKUP_EVERY_HOURS` may be fractional (and `0` turns the schedule off). */
-export const backupSettingsFrom = (env: Partial<Record<string, unknown>>): BackupSettings => {
+export const backupSettingsFrom = (env: BackupVariables): BackupSettings => {
   const read = (value: unknown, fallback: number) =>
     value === undefined || value === '' ? fallback : Number(value);
   const hours = read(env.BACKUP_EVERY_HOURS, 24);

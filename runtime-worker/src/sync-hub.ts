@@ -1,14 +1,16 @@
 // The enforcing sync hub: speaks TinyBase's protocol to each client as its only peer, answers its requests, pulls
 // what it brings, has the gate judge it, saves and relays what was accepted, and corrects and notifies the sender.
 // Nothing here walks the whole store: every step costs what the change touches.
-import { CloseCode, encodeRejectionNotice } from '@datastore-designer/schema';
+import { CloseCode, encodeRejectionNotice, type RejectionNotice } from '@datastore-designer/schema';
 import type {
   CellHashes,
   ContentHashes,
   MergeableChanges,
   MergeableStore,
   RowHashes,
+  RowStamp,
   TableHashes,
+  TableStamp,
   TablesStamp,
   ValueHashes,
 } from 'tinybase';
@@ -16,6 +18,7 @@ import { BacklogProbe, MAX_BACKLOG_MS } from './backlog-probe.ts';
 import type { SocketFacts } from './instance-facts.ts';
 import type { InstancePersister } from './instance-persister.ts';
 import { emptyRecord } from './own-key.ts';
+import { RepeatedRefusals } from './repeated-refusals.ts';
 import { RestampedCells } from './restamped-cells.ts';
 import {
   healHubDeletions,
@@ -107,6 +110,7 @@ export class SyncHub {
   readonly #pending = new Map<string, PendingRequest>();
   readonly #tookInFirst = new WeakSet<WebSocket>();
   readonly #backlog = new BacklogProbe();
+  readonly #refusals = new RepeatedRefusals();
   #requests = 0;
   #notices = 0;
   /** The client-id part of this hub's stamps: its own stamps are recognisable when they come back. */
@@ -214,8 +218,9 @@ export class SyncHub {
     this.#host.close(socket, CloseCode.invalidFrame, 'That was not a valid TinyBase sync message.');
   }
 
-  /** Drops the pulls a closed socket will never answer. */
+  /** Drops the pulls a closed socket will never answer, and the refusals it was told of. */
   forget(socket: WebSocket): void {
+    this.#refusals.forget(socket);
     for (const [requestId, pending] of this.#pending) {
       if (pending.socket === socket) {
         clearTimeout(pending.timer);
@@ -361,6 +366,50 @@ export class SyncHub {
   }
 
   /**
+   * The hub's own writes coming back (a client saving the transaction in which it merged a correction, a restamp
+   * or an `auto` cell): a cell under one of the hub's stamps, no newer than the stored one, carries nothing new,
+   * yet the gate would take it for a late edit of the sender's and judge it (refusing it again). Such cells are
+   * dropped; deletions under the hub's stamps are the heal rule's.
+   */
+  #withoutOwnEchoes(changes: MergeableChanges): MergeableChanges {
+    const [[tables, tablesHlc], values] = changes;
+    let echoes = false;
+    const kept = emptyRecord<TableStamp>();
+    for (const [tableId, [rows, tableHlc]] of Object.entries(tables)) {
+      const keptRows = emptyRecord<RowStamp>();
+      for (const [rowId, [cells, rowHlc]] of Object.entries(rows)) {
+        let stored: RowStamp[0] | undefined;
+        const keptCells: RowStamp[0] = emptyRecord();
+        for (const [cellId, stamp] of Object.entries(cells)) {
+          const [value, hlc] = stamp;
+          if (value !== undefined && hlc !== undefined && this.#isOwnStamp(hlc)) {
+            // One row's stored stamps, looked up only for a row that carries the hub's own stamps.
+            stored ??=
+              this.#store.getMergeableCellDiff({ [tableId]: { [rowId]: {} } })[0][tableId]?.[0][rowId]?.[0] ??
+              {};
+            if (hlc <= (stored[cellId]?.[1] ?? '')) {
+              echoes = true;
+              continue;
+            }
+          }
+          keptCells[cellId] = stamp;
+        }
+        if (Object.keys(keptCells).length > 0) keptRows[rowId] = [keptCells, rowHlc];
+      }
+      if (Object.keys(keptRows).length > 0) kept[tableId] = [keptRows, tableHlc];
+    }
+    return echoes ? [[kept, tablesHlc], values, 1] : changes;
+  }
+
+  /** Sends each rejection notice the socket was not already sent for the very same refused change. */
+  #notify(socket: WebSocket, rejections: RejectionNotice[], changes: MergeableChanges): void {
+    for (const rejection of rejections) {
+      if (!this.#refusals.isNew(socket, rejection, changes)) continue;
+      this.#send(socket, encodeRejectionNotice(`rejected-${++this.#notices}`, rejection));
+    }
+  }
+
+  /**
    * Judges incoming changes, saves and relays what is allowed, and corrects and notifies the sender for the rest.
    * All of it is synchronous: each save is written before the frames that follow it are sent, so the output gate
    * holds those frames until the save is durable ("persist before relay", with nothing awaited).
@@ -371,7 +420,8 @@ export class SyncHub {
       this.#host.close(socket, CloseCode.accessWithdrawn, 'This datastore is no longer deployed.');
       return;
     }
-    let incoming: MergeableChanges = [changes[0] ?? EMPTY_TABLES, changes[1] ?? [{}, ''], 1];
+    const sent: MergeableChanges = [changes[0] ?? EMPTY_TABLES, changes[1] ?? [{}, ''], 1];
+    let incoming = sent;
     const view = this.#host.view(socket);
     if (view) {
       const split = splitHiddenWrites(incoming, view, this.#store, context.datastore, {
@@ -382,12 +432,10 @@ export class SyncHub {
       if (split.senderCorrection) {
         this.#send(socket, formatFrame(null, MessageType.ContentDiff, split.senderCorrection));
       }
-      for (const rejection of split.rejections) {
-        this.#send(socket, encodeRejectionNotice(`rejected-${++this.#notices}`, rejection));
-      }
+      this.#notify(socket, split.rejections, sent);
     }
     // Healed only where the person may see: a hidden table's deletions were dropped above, untouched.
-    incoming = this.#heal(incoming);
+    incoming = this.#withoutOwnEchoes(this.#heal(incoming));
     const result = judgeChanges(this.#store, incoming, context, this.#clock, this.#restamped);
     // Accepted changes carry the server's `auto` cells under newer stamps; the save relays them (stamp-only
     // ones included, which a store's transaction would not report) to every socket, the sender's too.
@@ -399,9 +447,7 @@ export class SyncHub {
     if (result.senderCorrection) {
       this.#send(socket, formatFrame(null, MessageType.ContentDiff, result.senderCorrection));
     }
-    for (const rejection of result.rejections) {
-      this.#send(socket, encodeRejectionNotice(`rejected-${++this.#notices}`, rejection));
-    }
+    this.#notify(socket, result.rejections, sent);
     if (result.clockAheadBy !== undefined) {
       // Such a client can never converge with anyone: say so (the notice above) and stop talking to it.
       this.#host.close(socket, CloseCode.overLimit, "The device's clock is ahead of the server's.");

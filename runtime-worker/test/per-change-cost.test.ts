@@ -16,6 +16,8 @@ vi.mock('tinybase', async (importOriginal) => {
     'getTables',
     'getJson',
     'getMergeableTableDiff',
+    // Row hashes of a whole table: a sync round's work (a view's table hash), never a write's.
+    'getMergeableRowHashes',
   ] as const;
   return {
     ...tinybase,
@@ -127,4 +129,82 @@ test('accepted, corrected and refused writes and data API row writes never read 
         .one().n,
   );
   expect(stats).toBe(501);
+});
+
+const readConfig = {
+  format: 1,
+  datastores: {
+    board: {
+      instances: 'single',
+      sync: 'twoWay',
+      tables: {
+        notes: {
+          fields: {
+            text: { type: 'string', required: true },
+            by: { type: 'string', auto: 'creator' },
+          },
+          rules: {
+            read: 'row.by == user.id',
+            create: 'true',
+            update: 'row.by == user.id',
+            delete: 'row.by == user.id',
+          },
+        },
+      },
+    },
+  },
+};
+
+test('with a per-row read rule, writes, relays cut to views, hidden writes and a change of view never read the whole store', async () => {
+  await deploy('costview', readConfig);
+  const base = 'http://runtime.test/api/apps/costview/datastores/board/instances/main';
+  const rows = Object.fromEntries(
+    Array.from({ length: 500 }, (_, i) => [`r${i}`, { text: `row ${i}`, by: i % 2 === 0 ? 'ann' : 'bob' }]),
+  );
+  const restored = await SELF.fetch(`${base}/snapshot`, {
+    method: 'PUT',
+    headers: admin,
+    body: JSON.stringify([{ notes: rows }, {}]),
+  });
+  expect(restored.status).toBe(200);
+  const ann = await openSocket('costview/board/main', 'ann');
+  const bob = await openSocket('costview/board/main', 'bob');
+  const cy = await openSocket('costview/board/main', 'cy');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+
+  watch.on = true;
+  // An accepted create: relayed to its author alone (cy and bob may not see it).
+  ann.socket.send(rowFrame('notes', 'new', { text: 'hello' }));
+  await waitFor(() => ann.frames.some((frame) => frame.includes('"hello"')), 'the accepted create at ann');
+  // An accepted update of bob's own row, and a write where bob cannot see (ann's row): refused with `read`.
+  bob.socket.send(rowFrame('notes', 'r1', { text: 'bob edits his own' }));
+  await waitFor(() => bob.frames.some((frame) => frame.includes('bob edits his own')), 'bob’s update at bob');
+  bob.socket.send(rowFrame('notes', 'r0', { text: 'hijack' }));
+  await waitFor(
+    () => noticesIn(bob.frames).some((notice) => notice.rule === 'read'),
+    'the refused hidden write',
+  );
+  // A data API row write, cut to the view of each socket.
+  const put = await SELF.fetch(`${base}/tables/notes/rows/api`, {
+    method: 'PUT',
+    headers: admin,
+    body: JSON.stringify({ text: 'from the server', by: 'cy' }),
+  });
+  expect(put.status).toBe(200);
+  await waitFor(() => cy.frames.some((frame) => frame.includes('from the server')), 'the data API row at cy');
+  // A data API save that hands bob's row to ann changes both views: those sockets are closed with 4005.
+  const moved = await SELF.fetch(`${base}/tables/notes/rows/r3`, {
+    method: 'PUT',
+    headers: admin,
+    body: JSON.stringify({ text: 'row 3', by: 'ann' }),
+  });
+  expect(moved.status).toBe(200);
+  expect(await bob.closed).toBe(4005);
+  expect(await ann.closed).toBe(4005);
+  watch.on = false;
+  expect(watch.calls).toEqual([]);
+  expect(bob.frames.some((frame) => frame.includes('from the server') || frame.includes('"hello"'))).toBe(
+    false,
+  );
+  expect(noticesIn(ann.frames)).toEqual([]);
 });

@@ -7,13 +7,13 @@ import {
   healHubDeletions,
   splitHiddenWrites,
   View,
-  viewChanged,
   viewContentHashes,
   viewRowDiff,
   viewTableDiff,
   visibleChanges,
 } from '../src/read-views.ts';
 import { factsOf, type FactsSource } from '../src/row-facts.ts';
+import { viewChanged } from '../src/view-changes.ts';
 
 const config = (payRead: string, dealsRead = "row.by == user.id || 'manager' in user.roles"): AppConfig => ({
   format: 1,

@@ -1,6 +1,8 @@
 // Checks CEL rules against the variables and fields they may use, and compiles them into fast evaluators.
 import {
+  ParseError,
   serialize,
+  TypeError as CelTypeError,
   type ASTNode,
   type Environment,
   type ParseResult,
@@ -253,10 +255,9 @@ const parseRule = (expression: string, kind: RuleKind, table: TableConfig | unde
   try {
     parsed = env.parse(expression);
   } catch (error) {
-    return {
-      env,
-      problem: problemFromCheck({ valid: false, error: error as never }, kind, table, expression),
-    };
+    // cel-js reports a rule's faults (syntax, nesting too deep) as its own errors; anything else is not the rule's.
+    if (!(error instanceof ParseError || error instanceof CelTypeError)) throw error;
+    return { env, problem: problemFromCheck({ valid: false, error }, kind, table, expression) };
   }
   const forbidden = findForbiddenCall(parsed.ast);
   if (forbidden) {

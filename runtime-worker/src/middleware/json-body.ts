@@ -17,7 +17,7 @@ export const SMALL_BODY_BYTES = 64 * 1024;
 export const jsonBody =
   (limit: BodyLimit, options: { config?: boolean } = {}): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
-    const maxBytes = typeof limit === 'number' ? limit : limitsFrom(c.env as never)[limit];
+    const maxBytes = typeof limit === 'number' ? limit : limitsFrom(c.env)[limit];
     const tooLarge = () => c.json(errorBody('too_large', `The body is larger than ${maxBytes} bytes.`), 413);
     if (Number(c.req.header('content-length') ?? '0') > maxBytes) return tooLarge();
     const text = await c.req.text();

@@ -316,3 +316,38 @@ test('the data API handing a row to someone else closes exactly the sockets that
   await waitFor(() => bobAgain.store.hasRow('deals', 'deal-ann'), 'Bob’s fresh copy with the deal');
   expect(leaks(cy, ['deal-ann', 'Ann deal'])).toEqual([]);
 });
+
+test('a deleted row created again by someone else closes the sockets that saw it go and may not see it now', async () => {
+  await deploy('rows7', sales(OWN_OR_MANAGER));
+  const ann = await watch('rows7', 'main', 'ann');
+  const bob = await watch('rows7', 'main', 'bob');
+  const max = await watch('rows7', 'main', 'max', ['manager']);
+  ann.store.setRow('deals', 'deal-1', { title: 'Ann deal' });
+  await waitFor(() => max.store.hasRow('deals', 'deal-1'), 'the manager to see Ann’s deal');
+  ann.store.delRow('deals', 'deal-1');
+  await waitFor(() => !max.store.hasRow('deals', 'deal-1'), 'the manager to see it deleted');
+  const closes: Record<string, number> = {};
+  for (const [person, client] of Object.entries({ ann, bob, max })) {
+    void client.closed.then((code) => (closes[person] = code));
+  }
+  // Bob never saw Ann's deal, so the id is free for him; the deal he adds under it is his.
+  bob.store.setRow('deals', 'deal-1', { title: 'Bob deal' });
+  await waitFor(
+    () => max.store.getCell('deals', 'deal-1', 'title') === 'Bob deal',
+    'the manager to see Bob’s',
+  );
+  await waitFor(() => closes.ann !== undefined, 'Ann’s socket to close');
+  await settle(300);
+  // Ann's copy holds the deletion of a row that is now Bob's: she starts afresh. Bob made it; the manager sees all.
+  expect(closes).toEqual({ ann: 4005 });
+  expect(bob.store.getRow('deals', 'deal-1')).toEqual({ title: 'Bob deal', owner: 'bob' });
+  const annAgain = await watch('rows7', 'main', 'ann');
+  await converged('rows7', {
+    ann: { client: annAgain, manager: false },
+    bob: { client: bob, manager: false },
+    max: { client: max, manager: true },
+  });
+  expect(leaks(ann, ['Bob deal'])).toEqual([]);
+  expect(leaks(annAgain, ['Bob deal'])).toEqual([]);
+  await quiet([annAgain, bob, max]);
+});

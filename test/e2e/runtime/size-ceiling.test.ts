@@ -1,5 +1,5 @@
-// An instance at its size ceiling (MAX_INSTANCE_ROWS, set low here) refuses new rows with a `limit` notice and a
-// plain reason, keeps taking updates and deletes, and keeps serving: never a crash.
+// An instance at its size ceiling (MAX_INSTANCE_ROWS or MAX_INSTANCE_BYTES, each set low here) refuses new rows with
+// a `limit` notice and a plain reason, keeps taking updates and deletes, and keeps serving: never a crash.
 import type { AppConfig } from '@datastore-designer/schema';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startRuntime, type Runtime } from '../../support/runtime.ts';
@@ -74,3 +74,57 @@ test('at the ceiling new rows are refused with a limit notice; updates, deletes 
   const stats = await api<{ rows: Record<string, number> }>(runtime, 'GET', `${base}/stats`);
   expect(stats.body.rows).toEqual({ cards: 4, audit: 1 });
 });
+
+test('at the byte ceiling new rows are refused with a limit notice, while updates and other clients carry on', async () => {
+  // A runtime of its own: the byte ceiling low (512 KiB of SQLite), the row ceiling at its default.
+  const maxBytes = 512 * 1024;
+  const small = await startRuntime({ vars: { MAX_INSTANCE_BYTES: String(maxBytes) } });
+  const opened: SyncClient[] = [];
+  try {
+    expect((await api(small, 'PUT', '/api/apps/wide/config', { body: config })).status).toBe(200);
+    const base = '/api/apps/wide/datastores/board/instances/main';
+    // Well under the row ceiling, well over the byte ceiling: 2,000 rows of 400 characters each.
+    const rows: Record<string, { title: string }> = {};
+    for (let i = 0; i < 2000; i++) rows[`w${i}`] = { title: `${i}:`.padEnd(400, 'x') };
+    expect((await api(small, 'PUT', `${base}/snapshot`, { body: [{ cards: rows }, {}] })).status).toBe(200);
+    const filled = await api<{ rows: Record<string, number>; bytes: number }>(small, 'GET', `${base}/stats`);
+    expect(filled.body.rows.cards).toBe(2000);
+    expect(filled.body.bytes).toBeGreaterThanOrEqual(maxBytes);
+
+    const ann = await connectClient(small, 'wide/board/main', await userToken(small, { sub: 'ann' }));
+    const bob = await connectClient(small, 'wide/board/main', await userToken(small, { sub: 'bob' }));
+    opened.push(ann, bob);
+    await waitFor(() => ann.store.getRowCount('cards') === 2000, 'the whole instance at ann');
+
+    ann.store.setRow('cards', 'one-more', { title: 'one too many' });
+    await waitFor(() => ann.notices.length === 1, 'the limit notice');
+    expect(ann.notices[0]).toMatchObject({
+      table: 'cards',
+      row: 'one-more',
+      operation: 'create',
+      rule: 'limit',
+    });
+    expect(ann.notices[0]?.reason).toMatch(/full.*no new rows/);
+    await waitFor(() => !ann.store.hasRow('cards', 'one-more'), 'the refused row removed at ann');
+
+    // Updates to rows it holds still go through, and the instance keeps serving everyone.
+    ann.store.setCell('cards', 'w7', 'title', 'changed at the byte ceiling');
+    await waitFor(
+      () => bob.store.getCell('cards', 'w7', 'title') === 'changed at the byte ceiling',
+      'the update at bob',
+    );
+    expect(ann.notices).toHaveLength(1);
+    expect(bob.notices).toEqual([]);
+    expect(bob.store.hasRow('cards', 'one-more')).toBe(false);
+    const after = await api<[{ cards: Record<string, { title: string }> }, object]>(
+      small,
+      'GET',
+      `${base}/snapshot`,
+    );
+    expect(Object.keys(after.body[0].cards)).toHaveLength(2000);
+    expect(after.body[0].cards.w7?.title).toBe('changed at the byte ceiling');
+  } finally {
+    await Promise.all(opened.map((client) => client.close()));
+    await small.stop();
+  }
+}, 120_000);
