@@ -92,7 +92,10 @@ const LinkSelect = ({
       disabled={disabled}
       onChange={(event) => onPick(event.target.value)}
     >
-      <option value="">— pick a row of {target} —</option>
+      {/* Short, so a narrow column still shows it whole; the menu's own label names the table. */}
+      <option value="" title={`Pick a row of ${target}`}>
+        — pick one —
+      </option>
       {value !== '' && !rows[value] ? (
         <option value={value}>
           {value} (not in {target})
