@@ -92,9 +92,9 @@ const LinkSelect = ({
       disabled={disabled}
       onChange={(event) => onPick(event.target.value)}
     >
-      {/* Short, so a narrow column still shows it whole; the menu's own label names the table. */}
+      {/* A bare dash for "none yet" fits the narrowest column whole; the title and the menu's label say what to pick. */}
       <option value="" title={`Pick a row of ${target}`}>
-        — pick one —
+        —
       </option>
       {value !== '' && !rows[value] ? (
         <option value={value}>

@@ -21,13 +21,8 @@ const PANE_RULES = `
 .dd-preview .dd-deploy-deployed { background: var(--dd-ok-soft); color: var(--dd-ok); }
 .dd-preview .dd-deploy-failed { background: var(--dd-bad-soft); color: var(--dd-bad-text); }
 .dd-preview .dd-users { display: grid; gap: var(--dd-space-3); overflow-x: auto; align-items: start; }
-.dd-preview .dd-column { min-width: 0; }
-.dd-preview .dd-user { border: 1px solid var(--dd-line); border-radius: var(--dd-radius-lg); padding: var(--dd-space-3); background: var(--dd-surface); min-width: 0; overflow-wrap: anywhere; container-type: inline-size; }
-/* In a narrow card (three people on a small laptop) the grids' cells give up their side padding so a row fits whole. */
-@container (max-width: 340px) {
-  .dd-preview .dd-grid th, .dd-preview .dd-grid td { padding: var(--dd-space-0); }
-  .dd-preview .dd-grid select { min-width: 48px; }
-}
+.dd-preview .dd-column { min-width: 0; container-type: inline-size; }
+.dd-preview .dd-user { border: 1px solid var(--dd-line); border-radius: var(--dd-radius-lg); padding: var(--dd-space-3); background: var(--dd-surface); min-width: 0; overflow-wrap: anywhere; }
 .dd-preview .dd-user-head { display: flex; justify-content: space-between; gap: var(--dd-space-2); align-items: flex-start; }
 .dd-preview .dd-user-name { font-size: var(--dd-text-lg); }
 .dd-preview .dd-user-who { display: block; }
@@ -79,6 +74,12 @@ const PANE_RULES = `
 .dd-preview .dd-problems { color: var(--dd-bad-text); }
 .dd-preview .dd-programmer pre { background: var(--dd-surface-sunken); padding: var(--dd-space-2); overflow: auto; font-size: var(--dd-text-sm); border-radius: var(--dd-radius); }
 .dd-preview h4 { margin: var(--dd-space-2) 0 var(--dd-space-0); }
+/* In a narrow card (three people on a small laptop) the card and its grids' cells give up some padding so a row fits whole. */
+@container (max-width: 340px) {
+  .dd-preview .dd-user { padding: var(--dd-space-2); }
+  .dd-preview .dd-grid th, .dd-preview .dd-grid td { padding: var(--dd-space-0); }
+  .dd-preview .dd-grid select { min-width: 48px; }
+}
 `;
 
 /** The tokens and the pane's rules together: the pane brings its whole look into any page it is mounted in. */
