@@ -29,12 +29,30 @@ export const DESIGN_TOKENS_CSS = `
   --dd-warn-soft: #fff6e0;
   --dd-warn-line: #f1d9a0;
   --dd-code-bg: #f0f2f5;
+  --dd-on-accent: #ffffff;
+  --dd-edge: #8b90c9;
+  --dd-surface-glass: rgb(255 255 255 / 85%);
+  /* The start screen's template marks, one hue each so the cards are told apart at a glance. */
+  --dd-tint-indigo: #4f46e5;
+  --dd-tint-teal: #0e7490;
+  --dd-tint-amber: #b45309;
+  --dd-tint-violet: #7c3aed;
+  --dd-tint-green: #15803d;
 
+  --dd-shadow-sm: 0 1px 2px rgb(0 0 0 / 4%);
+  --dd-shadow: 0 2px 6px rgb(20 30 60 / 8%);
+  --dd-shadow-raised: 0 1px 3px rgb(0 0 0 / 12%);
+  --dd-shadow-hover: 0 4px 14px rgb(79 70 229 / 12%);
+  --dd-highlight-ring: 0 0 0 3px #dfe1ff;
+
+  --dd-space-0: 2px;
   --dd-space-1: 4px;
   --dd-space-2: 8px;
   --dd-space-3: 12px;
   --dd-space-4: 16px;
   --dd-space-5: 24px;
+  --dd-space-6: 32px;
+  --dd-space-7: 40px;
 
   --dd-font: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
   --dd-font-mono: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
@@ -44,6 +62,7 @@ export const DESIGN_TOKENS_CSS = `
   --dd-text-base: 14px;
   --dd-text-lg: 16px;
   --dd-text-xl: 20px;
+  --dd-text-2xl: 30px;
 
   --dd-radius-sm: 4px;
   --dd-radius: 8px;
@@ -53,11 +72,12 @@ export const DESIGN_TOKENS_CSS = `
   --dd-button-padding: 6px 12px;
   --dd-button-small-padding: 3px 9px;
   --dd-button-primary-bg: var(--dd-accent);
-  --dd-button-primary-text: #ffffff;
+  --dd-button-primary-text: var(--dd-on-accent);
   --dd-button-secondary-bg: var(--dd-surface);
   --dd-button-secondary-text: var(--dd-text);
   --dd-button-secondary-line: var(--dd-line-strong);
   --dd-button-secondary-hover: var(--dd-accent-soft);
+  --dd-input-padding: 6px var(--dd-space-2);
   --dd-focus-ring: 2px solid var(--dd-accent-line);
 }
 `;

@@ -50,7 +50,7 @@ const RelationMarkers = () => (
         orient="auto"
         markerUnits="userSpaceOnUse"
       >
-        <path d="M0,3 L13,10 M0,17 L13,10 M0,10 L16,10" fill="none" stroke="#5b6275" strokeWidth="1.6" />
+        <path d="M0,3 L13,10 M0,17 L13,10 M0,10 L16,10" />
       </marker>
       <marker
         id={ONE_MARKER}
@@ -62,7 +62,7 @@ const RelationMarkers = () => (
         orient="auto"
         markerUnits="userSpaceOnUse"
       >
-        <path d="M9,3 L9,17 M4,10 L20,10" fill="none" stroke="#5b6275" strokeWidth="1.6" />
+        <path d="M9,3 L9,17 M4,10 L20,10" />
       </marker>
     </defs>
   </svg>
@@ -264,8 +264,8 @@ export const Canvas = () => {
       >
         <RelationMarkers />
         <Background gap={24} />
-        <Controls showInteractive={false} />
-        <MiniMap pannable zoomable nodeColor="#c7d2fe" />
+        <Controls showInteractive={false} fitViewOptions={{ padding: 0.2, maxZoom: 1 }} />
+        <MiniMap pannable zoomable />
         {Object.keys(ds.tables).length === 0 && (
           <Panel position="top-center" className="canvas-empty">
             <strong>No tables yet</strong>

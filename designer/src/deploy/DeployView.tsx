@@ -101,6 +101,7 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
       ? canonical(live.config) === canonical(withoutLayout(config))
       : canonical(live.config) === canonical(config);
   }, [live, config]);
+  const confirming = status.kind === 'confirm' || status.kind === 'confirmTests';
 
   const deploy = async (force: boolean) => {
     // A deploy goes over the live version the person looked at, so it waits until that version is known.
@@ -229,7 +230,8 @@ export const DeployView = ({ meta }: { meta: ProjectMeta }) => {
             <div className="button-row">
               <button
                 type="button"
-                className="primary"
+                // While a confirmation below asks, its button is the card's one filled action.
+                className={confirming ? 'primary ghost' : 'primary'}
                 disabled={status.kind === 'busy' || live === undefined || sameAsLive}
                 onClick={() =>
                   failedTests > 0

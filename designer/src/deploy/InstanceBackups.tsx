@@ -82,7 +82,7 @@ export const InstanceBackups = ({
     <div className="instance-backups" data-testid={`backups-${instance}`}>
       <div className="instance-backups-head">
         <h3>Backups of {instance}</h3>
-        <button type="button" disabled={busy} onClick={() => void backUpNow()}>
+        <button type="button" className="ghost" disabled={busy} onClick={() => void backUpNow()}>
           Back up now
         </button>
       </div>

@@ -35,6 +35,9 @@ export const DatastorePanel = ({ highlightRule }: { highlightRule?: RuleKind }) 
   const { change, select, setDatastore } = useDesigner((s) => s);
   const ds = config.datastores[datastore];
   const titleId = useId();
+  // Each group of choice cards is announced by the heading a sighted person reads above it.
+  const instancesHeadingId = useId();
+  const syncHeadingId = useId();
   if (!ds) return <p className="empty">No datastore selected.</p>;
 
   const setRule = (kind: InstanceRuleKind, expression: string | undefined, coalesce?: string) =>
@@ -84,8 +87,8 @@ export const DatastorePanel = ({ highlightRule }: { highlightRule?: RuleKind }) 
         />
       </div>
 
-      <h3>Who shares the data</h3>
-      <div className="choice-cards" role="radiogroup" aria-label="Instances">
+      <h3 id={instancesHeadingId}>Who shares the data</h3>
+      <div className="choice-cards" role="radiogroup" aria-labelledby={instancesHeadingId}>
         {INSTANCE_KINDS.map((kind) => (
           <label key={kind.id} className={`choice-card${ds.instances === kind.id ? ' active' : ''}`}>
             <input
@@ -112,8 +115,8 @@ export const DatastorePanel = ({ highlightRule }: { highlightRule?: RuleKind }) 
         ))}
       </div>
 
-      <h3>Who writes</h3>
-      <div className="choice-cards two" role="radiogroup" aria-label="Sync">
+      <h3 id={syncHeadingId}>Who writes</h3>
+      <div className="choice-cards two" role="radiogroup" aria-labelledby={syncHeadingId}>
         {SYNC_MODES.map((mode) => (
           <label key={mode.id} className={`choice-card${ds.sync === mode.id ? ' active' : ''}`}>
             <input

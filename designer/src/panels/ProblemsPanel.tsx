@@ -14,7 +14,12 @@ export const ProblemsPanel = () => {
   return (
     <section className={`problems${open ? '' : ' closed'}`} aria-label="Problems" data-testid="problems">
       <header>
-        <button type="button" className="ghost" onClick={() => setOpen(!open)} aria-expanded={open}>
+        <button
+          type="button"
+          className="ghost panel-toggle"
+          onClick={() => setOpen(!open)}
+          aria-expanded={open}
+        >
           {open ? '▾' : '▸'} Problems
         </button>
         {problems.length === 0 ? (

@@ -20,11 +20,11 @@ const freeName = (base: string): string => {
 
 // Letters on coloured tiles rather than emoji, which many systems lack fonts for.
 const TEMPLATE_ICONS: Record<string, { letter: string; color: string }> = {
-  todo: { letter: '✓', color: '#4f46e5' },
-  chat: { letter: 'C', color: '#0e7490' },
-  gameMatch: { letter: 'G', color: '#b45309' },
-  personalNotes: { letter: 'N', color: '#7c3aed' },
-  tenantCrm: { letter: 'O', color: '#15803d' },
+  todo: { letter: '✓', color: 'var(--dd-tint-indigo)' },
+  chat: { letter: 'C', color: 'var(--dd-tint-teal)' },
+  gameMatch: { letter: 'G', color: 'var(--dd-tint-amber)' },
+  personalNotes: { letter: 'N', color: 'var(--dd-tint-violet)' },
+  tenantCrm: { letter: 'O', color: 'var(--dd-tint-green)' },
 };
 
 /** The first screen: pick a project, start a new one, or import a config file. */

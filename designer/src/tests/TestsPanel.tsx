@@ -271,7 +271,12 @@ export const TestsPanel = () => {
   return (
     <section className={`tests${open ? '' : ' closed'}`} aria-label="Tests" data-testid="tests">
       <header>
-        <button type="button" className="ghost" onClick={() => setOpen(!open)} aria-expanded={open}>
+        <button
+          type="button"
+          className="ghost panel-toggle"
+          onClick={() => setOpen(!open)}
+          aria-expanded={open}
+        >
           {open ? '▾' : '▸'} Tests
         </button>
         {count === 0 ? (

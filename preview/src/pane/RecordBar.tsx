@@ -3,17 +3,6 @@ import { stepSentence, stepWords, type Scenario } from '@datastore-designer/sche
 import { useState, useSyncExternalStore } from 'react';
 import type { ScenarioRecorder } from './scenario-recorder.ts';
 
-/** The record bar's own styles, scoped under .dd-preview like the rest of the pane. */
-const RECORD_STYLES = `
-.dd-preview .dd-record { border: 1px solid #d5dbe3; border-radius: 8px; padding: 6px 8px; margin: 6px 0; background: #fff; }
-.dd-preview .dd-record-on { border-color: #d64545; background: #fff8f8; }
-.dd-preview .dd-record-head { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
-.dd-preview .dd-record-dot { color: #d64545; font-weight: 600; }
-.dd-preview .dd-record ol { margin: 4px 0 0; padding-left: 22px; font-size: 12px; max-height: 160px; overflow: auto; }
-.dd-preview .dd-record li[data-pending="true"] { color: #6b7685; }
-.dd-preview .dd-check { width: auto; min-width: 0; font-size: 11px; }
-`;
-
 interface RecordBarProps {
   recorder: ScenarioRecorder;
   datastore: string;
@@ -58,7 +47,6 @@ export const RecordBar = ({ recorder, datastore, ready, onStart, onSave }: Recor
   if (!snapshot.recording) {
     return (
       <div className="dd-record" data-testid="record-bar">
-        <style>{RECORD_STYLES}</style>
         <div className="dd-record-head">
           <button
             type="button"
@@ -78,7 +66,6 @@ export const RecordBar = ({ recorder, datastore, ready, onStart, onSave }: Recor
 
   return (
     <div className="dd-record dd-record-on" data-testid="record-bar" data-recording="true">
-      <style>{RECORD_STYLES}</style>
       <div className="dd-record-head">
         <span className="dd-record-dot">● Recording</span>
         <span className="dd-muted">
@@ -100,10 +87,12 @@ export const RecordBar = ({ recorder, datastore, ready, onStart, onSave }: Recor
                 onChange={(event) => setPhase({ kind: 'naming', name: event.target.value })}
               />
             </label>{' '}
-            <button type="submit">Save test</button>{' '}
+            <button type="submit" className="dd-primary">
+              Save test
+            </button>{' '}
             <button
               type="button"
-              className="dd-secondary"
+
               onClick={() => setPhase({ kind: 'idle', message: '' })}
             >
               Keep recording
@@ -113,12 +102,16 @@ export const RecordBar = ({ recorder, datastore, ready, onStart, onSave }: Recor
           <span className="dd-muted">Waiting for the server’s last answers…</span>
         ) : (
           <>
-            <button type="button" onClick={() => setPhase({ kind: 'naming', name: '' })}>
+            <button
+              type="button"
+              className="dd-primary"
+              onClick={() => setPhase({ kind: 'naming', name: '' })}
+            >
               Stop recording
             </button>
             <button
               type="button"
-              className="dd-secondary"
+
               onClick={() => {
                 recorder.discard();
                 setPhase({ kind: 'idle', message: 'The recording was thrown away.' });

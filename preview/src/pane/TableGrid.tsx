@@ -92,7 +92,10 @@ const LinkSelect = ({
       disabled={disabled}
       onChange={(event) => onPick(event.target.value)}
     >
-      <option value="">— pick a row of {target} —</option>
+      {/* A bare dash for "none yet" fits the narrowest column whole; the title and the menu's label say what to pick. */}
+      <option value="" title={`Pick a row of ${target}`}>
+        —
+      </option>
       {value !== '' && !rows[value] ? (
         <option value={value}>
           {value} (not in {target})

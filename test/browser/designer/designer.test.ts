@@ -1,8 +1,6 @@
 // Browser tests of the built designer served by a real runtime, each on its own page: templates, canvas, panels,
 // rules, problems, undo, JSON, files, deploy, instances, preview.
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { AppConfig, DatastoreConfig } from '@datastore-designer/schema';
@@ -16,12 +14,6 @@ import {
   tableNames,
   view,
 } from '../support/designer-page.ts';
-
-// SCREENSHOTS=1 also refreshes the README's pictures under docs/.
-const docs = resolve(fileURLToPath(new URL('../../../docs', import.meta.url)));
-const shoot = async (page: Page, name: string): Promise<void> => {
-  if (process.env.SCREENSHOTS) await page.screenshot({ path: resolve(docs, `designer-${name}.png`) });
-};
 
 const suite = designerSuite({ failureShots: 'designer' });
 let designer: DesignerPage | undefined;
@@ -92,7 +84,6 @@ describe('designer in Chromium', () => {
   it('starts from a template and shows its tables and relations', async () => {
     const page = await fresh();
     await page.getByRole('heading', { name: 'Start a new project' }).waitFor();
-    await shoot(page, 'start');
     await startFromTemplate(page, 'todo');
     expect(await tableNames(page)).toEqual(['lists', 'todos']);
     // todos.list references lists: one edge.
@@ -161,7 +152,6 @@ describe('designer in Chromium', () => {
     await expect
       .poll(() => page.locator('.suggest-widget .monaco-list-row').allTextContents(), { timeout: 10_000 })
       .toEqual(expect.arrayContaining([expect.stringContaining('name')]));
-    await shoot(page, 'rules');
     await page.keyboard.press('Escape');
 
     await typeInMonaco(page, '.rule[data-rule="update"]', "row.colour == user.id && user.id != ''");
@@ -169,7 +159,6 @@ describe('designer in Chromium', () => {
     await expect.poll(() => update.locator('.rule-status').textContent()).toBe('Needs fixing');
     const problem = page.getByTestId('problems').locator('.problem').filter({ hasText: 'lists' });
     await expect.poll(() => problem.count()).toBeGreaterThan(0);
-    await shoot(page, 'problems');
     // A draft with problems cannot be deployed, and the Deploy tab says why.
     await view(page, 'Deploy');
     await expect.poll(() => page.locator('.deploy').textContent()).toContain('cannot be deployed');
@@ -474,7 +463,6 @@ describe('designer in Chromium', () => {
     await expect.poll(() => tableNames(page)).toEqual(['lists', 'todos']);
     await view(page, 'JSON');
     await expect.poll(() => page.locator('.json-editor .view-lines').textContent()).toContain('"lists"');
-    await shoot(page, 'json');
   });
 
   it('refuses a JSON edit the canvas cannot draw, and keeps the last drawable config', async () => {
@@ -590,7 +578,6 @@ describe('designer in Chromium', () => {
     // The template's scenarios tick "done": without the field, one fails, and the designer asks first.
     await page.getByRole('button', { name: 'Deploy with failing tests' }).click();
     await page.getByRole('button', { name: 'Deploy anyway and lose that data' }).waitFor();
-    await shoot(page, 'deploy');
     await page.getByRole('button', { name: 'Deploy anyway and lose that data' }).click();
     await deployStatus(page).toContain('version 2');
     await expect.poll(() => page.getByTestId('live-version').textContent()).toContain('version 2');

@@ -62,11 +62,16 @@ describe('a first-timer in the designer', () => {
     await expect
       .poll(() => p.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name))
       .toBe('instances');
+    // Each group is announced by the heading above it, and the focused choice is in that group.
+    const shares = p.getByRole('radiogroup', { name: 'Who shares the data', exact: true });
+    expect(await shares.locator('input:focus').count()).toBe(1);
     await p.keyboard.press('ArrowDown');
     await p.keyboard.press('Tab');
     await expect
       .poll(() => p.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name))
       .toBe('sync');
+    const writes = p.getByRole('radiogroup', { name: 'Who writes', exact: true });
+    expect(await writes.locator('input:focus').count()).toBe(1);
     await p.keyboard.press('ArrowDown');
     await expect
       .poll(async () => {

@@ -1,11 +1,13 @@
-// The start screen, Design (the canvas, a table's rules), JSON, Preview (three people, a refused change), Deploy and
-// Deploy → Instances at 1440×900 and 1024×700: nothing cut off at either size. SCREENSHOTS=1 writes the README's pictures of them under docs/.
+// The start screen, Design (the canvas, a table's rules, a draft's problems), JSON, Preview (three people, a refused
+// change), Deploy and Deploy → Instances at 1440×900 and 1024×700: nothing cut off at either size. SCREENSHOTS=1 writes
+// the README's pictures of them under docs/, and this file is the only writer of those pictures.
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { designerSuite } from '../support/designer-suite.ts';
+import { typeInMonaco } from '../support/designer-browser.ts';
 import { startFromTemplate, tableHeader, view } from '../support/designer-page.ts';
 import { addRow, rowIdsWith, typeInto, userColumn } from '../preview/preview-page.ts';
 
@@ -67,8 +69,15 @@ const shootBoth = async (page: Page, name: string, settle: () => Promise<void> =
     const path = process.env.SCREENSHOTS
       ? resolve(docs, `${name}${size.suffix}.png`)
       : resolve(tmpdir(), `${name}${size.suffix}-${process.pid}.png`);
-    await page.screenshot({ path });
+    // A refused change flashes red for a moment: the picture shows the page once it has settled.
+    await page.screenshot({ path, animations: 'disabled' });
   }
+};
+
+/** Fits the canvas to the window's size, as the designer does when it opens at that size. */
+const fitCanvas = (page: Page) => async (): Promise<void> => {
+  await page.locator('.react-flow__controls-fitview').click();
+  await page.waitForTimeout(300);
 };
 
 /** Sets the project's app id on the Deploy view by typing it. */
@@ -94,7 +103,38 @@ describe('the main screens at 1440×900 and 1024×700', () => {
     await startFromTemplate(page, 'todo');
     await tableHeader(page, 'todos').click();
     await page.locator('.rule[data-rule="delete"] .monaco-editor').waitFor({ timeout: 30_000 });
-    await shootBoth(page, 'designer-rules');
+    // Both tables in view at either size, as when the designer opens at that size.
+    await shootBoth(page, 'designer-rules', fitCanvas(page));
+  });
+
+  it('Design: a draft with three problems, listed in the open Problems panel', async () => {
+    const { page } = await suite.open();
+    await startFromTemplate(page, 'todo');
+    // Three custom rules that name fields their tables do not have.
+    await tableHeader(page, 'lists').click();
+    await page
+      .locator('.rule[data-rule="create"]')
+      .getByLabel('Who: who can add rows')
+      .selectOption('custom');
+    await typeInMonaco(page, '.rule[data-rule="create"]', 'newRow.size > 3');
+    await page
+      .locator('.rule[data-rule="update"]')
+      .getByLabel('Who: who can change rows')
+      .selectOption('custom');
+    await typeInMonaco(page, '.rule[data-rule="update"]', 'row.colour == user.id');
+    await tableHeader(page, 'todos').click();
+    await page
+      .locator('.rule[data-rule="delete"]')
+      .getByLabel('Who: who can delete rows')
+      .selectOption('custom');
+    await typeInMonaco(page, '.rule[data-rule="delete"]', 'row.owner == user.id');
+    const problems = page.getByTestId('problems');
+    await expect.poll(() => problems.locator('.problem').count(), { timeout: 15_000 }).toBe(3);
+    await expect.poll(() => problems.textContent()).toContain('3 problems to fix');
+    const toggle = problems.getByRole('button', { name: /Problems/ });
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('true');
+    await shootBoth(page, 'designer-problems', fitCanvas(page));
   });
 
   it('JSON: the config as text', async () => {
@@ -116,10 +156,7 @@ describe('the main screens at 1440×900 and 1024×700', () => {
     const { page } = await suite.open();
     await startFromTemplate(page, 'todo');
     await page.locator('.react-flow__edge').first().waitFor();
-    await shootBoth(page, 'designer-canvas', async () => {
-      await page.locator('.react-flow__controls-fitview').click();
-      await page.waitForTimeout(300);
-    });
+    await shootBoth(page, 'designer-canvas', fitCanvas(page));
     // The overview map shows on a wide canvas and steps aside on a narrow one, where it would cover the cards.
     const canvasWidth = () => page.locator('.canvas').evaluate((canvas) => canvas.clientWidth);
     expect(await canvasWidth()).toBeLessThan(760);

@@ -51,6 +51,15 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
+/** With SCREENSHOTS=1, writes the README's picture of the pane at 1440×900, the designer's pictures' size. */
+const shoot = async (shown: Page, name: string): Promise<void> => {
+  if (!process.env.SCREENSHOTS) return;
+  const before = shown.viewportSize();
+  await shown.setViewportSize({ width: 1440, height: 900 });
+  await shown.screenshot({ path: resolve(docsDir, name), animations: 'disabled' });
+  if (before) await shown.setViewportSize(before);
+};
+
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 });
 
 const admin = async (method: string, path: string, body: unknown) => {
@@ -87,8 +96,7 @@ test('two people see different tables, with what each sees in words, and a view 
   expect(await userColumn(page, 'bob').locator('table[data-table="salaries"]').count()).toBe(0);
   await poll(() => gridRows('bob', 'notes').count()).toBe(1);
   expect(await line('bob', 'notes').count()).toBe(0);
-  if (process.env.SCREENSHOTS)
-    await page.screenshot({ path: resolve(docsDir, 'read-rules-preview.png'), fullPage: true });
+  await shoot(page, 'read-rules-preview.png');
 
   // A deploy from elsewhere hides salaries from everyone: Ada's socket is closed (4005) and her copy reloaded.
   await admin('PUT', `/api/apps/${app}-preview/config?force=true`, office('false'));
@@ -140,8 +148,7 @@ test('row by row: each person’s grid holds only the rows they may see, and the
   const aliceText = await userColumn(page, 'alice').locator('table[data-table="deals"]').innerHTML();
   expect(aliceText).not.toContain('Globex');
   expect(aliceText).not.toContain('Initech');
-  if (process.env.SCREENSHOTS)
-    await page.screenshot({ path: resolve(docsDir, 'read-rows-preview.png'), fullPage: true });
+  await shoot(page, 'read-rows-preview.png');
 
   // A test recorded here checks that Alice does not see Bob's deal: picked on Ada's row, saved with its steps.
   const [globex] = await rowIdsWith(page, 'ada', 'deals', 'title', 'Globex pilot');
