@@ -14,15 +14,7 @@ import {
   type RuleInstance,
   type RuleUser,
 } from '@datastore-designer/schema';
-import type {
-  CellStamp,
-  Hlc,
-  MergeableChanges,
-  MergeableStore,
-  RowStamp,
-  TablesStamp,
-  ValueStamp,
-} from 'tinybase';
+import type { Hlc, MergeableChanges, MergeableStore, RowStamp, TablesStamp, ValueStamp } from 'tinybase';
 import { emptyRecord, ownEntry } from './own-key.ts';
 
 /** Who is writing, into which instance, under which config, and how many new rows still fit. */
@@ -97,7 +89,11 @@ const storedCells = (store: MergeableStore, tableId: string, rowId: string): Row
 
 /** Every stamp in a message, so corrections can be stamped later than all of them. */
 const seeAll = (clock: GateClock, [[tables, tablesHlc], [values, valuesHlc]]: MergeableChanges): void => {
+  // A client's change repeats one stamp at every level (tables, table, row, cell): each is seen once in a row.
+  let last: Hlc | undefined;
   const see = (hlc: Hlc | undefined) => {
+    if (hlc === last) return;
+    last = hlc;
     if (validHlc(clock, hlc)) clock.seen(hlc);
   };
   see(tablesHlc);
@@ -110,6 +106,35 @@ const seeAll = (clock: GateClock, [[tables, tablesHlc], [values, valuesHlc]]: Me
     }
   }
   for (const [, valueHlc] of Object.values(values)) see(valueHlc);
+};
+
+/**
+ * The clock with the checks of the last stamp it checked remembered: one message repeats the same stamp at every
+ * level and checks each several times. (The server's time stands still while a message is handled.)
+ */
+const checkingOnce = (clock: GateClock): GateClock => {
+  let formedHlc: Hlc | undefined;
+  let formed = false;
+  let aheadHlc: Hlc | undefined;
+  let ahead = 0;
+  return {
+    seen: (hlc) => clock.seen(hlc),
+    next: () => clock.next(),
+    wellFormed: (hlc) => {
+      if (hlc !== formedHlc) {
+        formed = clock.wellFormed(hlc);
+        formedHlc = hlc;
+      }
+      return formed;
+    },
+    aheadBy: (hlc) => {
+      if (hlc !== aheadHlc) {
+        ahead = clock.aheadBy(hlc);
+        aheadHlc = hlc;
+      }
+      return ahead;
+    },
+  };
 };
 
 /** A container's stamp as the client sent it when valid, else the latest of the stamps inside it. */
@@ -223,9 +248,10 @@ export const judgeChanges = (
   store: MergeableStore,
   changes: MergeableChanges,
   context: GateContext,
-  clock: GateClock,
+  serverClock: GateClock,
   trueStamps: TrueStamps = plainStamps,
 ): GateResult => {
+  const clock = checkingOnce(serverClock);
   seeAll(clock, changes);
   const [[incomingTables, incomingTablesHlc], [incomingValues]] = changes;
   const acceptedTables: TablesStamp[0] = emptyRecord();
@@ -258,7 +284,8 @@ export const judgeChanges = (
       let rejection: Omit<RejectionNotice, 'table' | 'row' | 'cells'> | undefined;
       let defaults: Row = {};
       let serverWritten: Record<string, CellValue | undefined> = {};
-      const aheadBy = Math.max(...cellIds.map((cellId) => clock.aheadBy(newer[cellId]?.[1] ?? '')));
+      let aheadBy = -Infinity;
+      for (const cellId of cellIds) aheadBy = Math.max(aheadBy, clock.aheadBy(newer[cellId]?.[1] ?? ''));
       const idProblem = rowIdsProblem(tableId, rowId, cellIds);
       if (idProblem !== undefined) {
         rejection = { operation, rule: 'schema', expression: '', reason: idProblem };
@@ -304,7 +331,8 @@ export const judgeChanges = (
       }
 
       if (rejection === undefined) {
-        const cells: RowStamp[0] = Object.assign(emptyRecord<CellStamp>(), newer);
+        // `newer` is this row's own record, not used past here: it becomes the accepted row's cells.
+        const cells = newer;
         restamps.push(...restampLate(clock, { table: tableId, row: rowId }, cells, late, stored));
         let insideHlc = '';
         for (const [, cellHlc] of Object.values(cells)) insideHlc = later(insideHlc, cellHlc);
@@ -344,7 +372,9 @@ export const judgeChanges = (
     }
   }
 
-  const [storedValues] = store.getMergeableValueDiff({});
+  // The stored values are read only when the message writes any (it never may: every value write is refused).
+  const storedValues =
+    Object.keys(incomingValues).length > 0 ? store.getMergeableValueDiff({})[0] : emptyRecord<ValueStamp>();
   const correctedValues: Record<string, ValueStamp> = emptyRecord();
   let valuesHlc = '';
   for (const [valueId, [, hlc]] of Object.entries(incomingValues)) {

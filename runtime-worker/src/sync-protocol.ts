@@ -30,15 +30,18 @@ export interface Frame {
 }
 
 const reviveUndefined = (value: unknown): unknown => {
-  if (value === UNDEFINED) return undefined;
-  if (Array.isArray(value)) return value.map(reviveUndefined);
-  if (value !== null && typeof value === 'object') {
-    // No prototype: a "__proto__" id from a client stays an id instead of replacing the prototype.
-    const result = emptyRecord<unknown>();
-    for (const [key, child] of Object.entries(value)) result[key] = reviveUndefined(child);
-    return result;
+  if (value === null || typeof value !== 'object') return value === UNDEFINED ? undefined : value;
+  if (Array.isArray(value)) {
+    // The parsed array is this frame's own: revived in place.
+    for (let index = 0; index < value.length; index++) value[index] = reviveUndefined(value[index]);
+    return value;
   }
-  return value;
+  // No prototype: a "__proto__" id from a client stays an id instead of replacing the prototype.
+  const result = emptyRecord<unknown>();
+  for (const key in value) {
+    if (Object.hasOwn(value, key)) result[key] = reviveUndefined((value as Record<string, unknown>)[key]);
+  }
+  return result;
 };
 
 /** Reads a client's frame; answers undefined for anything that is not `<peer>\n[requestId, type, body]`. */
@@ -58,11 +61,28 @@ export const parseFrame = (payload: string): Frame | undefined => {
   return { to: payload.slice(0, split), requestId, type, body };
 };
 
+/** Whether JSON data holds `undefined` anywhere (JSON.stringify would drop or null it). */
+const holdsUndefined = (value: unknown): boolean => {
+  if (value === undefined) return true;
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) if (holdsUndefined(value[index])) return true;
+    return false;
+  }
+  for (const key in value) if (holdsUndefined((value as Record<string, unknown>)[key])) return true;
+  return false;
+};
+
 /** Writes a frame from the hub, encoding `undefined` the way TinyBase's client expects. */
 export const formatFrame = (requestId: string | null, type: number, body: unknown): string =>
-  `${SERVER_PEER_ID}\n${JSON.stringify([requestId, type, body], (_key, value: unknown) =>
-    value === undefined ? UNDEFINED : value,
-  )}`;
+  // A replacer makes JSON.stringify call back for every key; most bodies (no deleted cell) need none.
+  `${SERVER_PEER_ID}\n${
+    holdsUndefined(body)
+      ? JSON.stringify([requestId, type, body], (_key, value: unknown) =>
+          value === undefined ? UNDEFINED : value,
+        )
+      : JSON.stringify([requestId, type, body])
+  }`;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);

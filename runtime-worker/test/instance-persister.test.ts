@@ -64,6 +64,53 @@ test('what the persister saves, change by change, loads back as the same content
   });
 });
 
+test('the hashes saved for each cell and row are the store’s own, whatever the ids and however many rows a save holds', async () => {
+  await runInDurableObject(freshObject(), (_object, state) => {
+    const sql = state.storage.sql;
+    const store = createMergeableStore('hub');
+    const persister = new InstancePersister(store, state.storage, 'hashes_');
+    // One row at a time (one cell, several, a deleted one), ids beyond ASCII, then several rows and tables at once.
+    store.setRow('notes', 'a', { text: 'one', votes: 1 });
+    store.setCell('notes', 'a', 'votes', 2);
+    store.setRow('notes', 'é 😀', { 'ü€': 'x', text: 'y' });
+    store.delCell('notes', 'é 😀', 'text');
+    store.transaction(() => {
+      store.setRow('notes', 'b', { text: 'two' });
+      store.setRow('other', 'c', { text: 'three' });
+    });
+    const [next] = getHlcFunctions('client');
+    const stamp = next();
+    persister.merge([[{ notes: [{ b: [{ votes: [7, stamp] }, stamp] }, stamp] }, stamp], [{}, ''], 1]);
+
+    const rows = sql.exec('SELECT table_id, row_id, hash, typeof(hash) AS type FROM hashes_rows').toArray();
+    expect(rows).toHaveLength(4);
+    for (const { table_id, row_id, hash, type } of rows) {
+      const tableId = String(table_id);
+      expect([row_id, hash, type]).toEqual([
+        row_id,
+        store.getMergeableRowHashes({ [tableId]: -1 })[tableId]?.[String(row_id)],
+        'integer',
+      ]);
+    }
+    const cells = sql
+      .exec('SELECT table_id, row_id, cell_id, hash, typeof(hash) AS type FROM hashes_cells')
+      .toArray();
+    expect(cells).toHaveLength(7);
+    for (const { table_id, row_id, cell_id, hash, type } of cells) {
+      const [tableId, rowId] = [String(table_id), String(row_id)];
+      expect([cell_id, hash, type]).toEqual([
+        cell_id,
+        store.getMergeableCellHashes({ [tableId]: { [rowId]: -1 } })[tableId]?.[rowId]?.[String(cell_id)],
+        'integer',
+      ]);
+    }
+    const tables = sql.exec('SELECT table_id, hash FROM hashes_tables').toArray();
+    expect(Object.fromEntries(tables.map(({ table_id, hash }) => [table_id, hash]))).toEqual(
+      store.getMergeableTableHashes(),
+    );
+  });
+});
+
 test('each save writes the cells it touched and their containers, not the rest of the store', async () => {
   await runInDurableObject(freshObject(), (_object, state) => {
     const sql = state.storage.sql;

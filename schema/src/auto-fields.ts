@@ -28,10 +28,18 @@ export interface AutoChange {
 export const autoKindOf = (table: TableConfig | undefined, fieldId: string): AutoKind | undefined =>
   table === undefined ? undefined : ownEntry(table.fields, fieldId)?.auto;
 
-const hasOrdinaryCells = (table: TableConfig, cells: IncomingCells | undefined): boolean =>
-  Object.entries(cells ?? {}).some(
-    ([fieldId, value]) => value !== undefined && autoKindOf(table, fieldId) === undefined,
-  );
+/** Whether `cells` hold a value of an ordinary field, leaving aside the cells `unless` has its own say on. */
+const hasOrdinaryCells = (
+  table: TableConfig,
+  cells: IncomingCells | undefined,
+  unless?: IncomingCells,
+): boolean => {
+  for (const fieldId in cells) {
+    if (!Object.hasOwn(cells, fieldId) || (unless !== undefined && Object.hasOwn(unless, fieldId))) continue;
+    if (cells[fieldId] !== undefined && autoKindOf(table, fieldId) === undefined) return true;
+  }
+  return false;
+};
 
 /**
  * Splits a client's change to one row into its ordinary cells and its `auto` ones, classifies it ignoring `auto`
@@ -51,9 +59,9 @@ export const autoChange = (
     if (autoKindOf(table, fieldId) === undefined) ordinary[fieldId] = value;
     else sent.push(fieldId);
   }
-  const merged: IncomingCells = Object.assign(Object.create(null) as IncomingCells, before, ordinary);
   const existed = hasOrdinaryCells(table, before);
-  const exists = hasOrdinaryCells(table, merged);
+  // The row after the change (its ordinary cells over the stored ones) has an ordinary cell left.
+  const exists = hasOrdinaryCells(table, ordinary) || hasOrdinaryCells(table, before, ordinary);
   const operation: RowRuleKind = exists ? (existed ? 'update' : 'create') : 'delete';
   const stored = (fieldId: string) => (before === undefined ? undefined : ownEntry(before, fieldId));
   const cells: IncomingCells = Object.create(null) as IncomingCells;

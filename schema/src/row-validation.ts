@@ -50,14 +50,18 @@ const cellProblem = (field: FieldConfig, value: unknown): Omit<RowProblem, 'fiel
 };
 
 /** Names the cells that are not fields of the table. */
-export const unknownFieldProblems = (table: TableConfig, cells: Record<string, unknown>): RowProblem[] =>
-  Object.keys(cells)
-    .filter((fieldId) => ownEntry(table.fields, fieldId) === undefined)
-    .map((fieldId) => ({
+export const unknownFieldProblems = (table: TableConfig, cells: Record<string, unknown>): RowProblem[] => {
+  const problems: RowProblem[] = [];
+  for (const fieldId of Object.keys(cells)) {
+    if (ownEntry(table.fields, fieldId) !== undefined) continue;
+    problems.push({
       field: fieldId,
       code: 'unknown_field',
       message: `"${fieldId}" is not a field of this table.`,
-    }));
+    });
+  }
+  return problems;
+};
 
 /** Checks the given cells of a row: unknown fields and each value; `complete` also requires the required fields. */
 export const validateCells = (

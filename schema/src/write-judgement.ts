@@ -37,8 +37,22 @@ export const writeOperation = (
   incoming: Record<string, CellValue | undefined>,
 ): RowRuleKind => {
   const existed = before !== undefined && Object.keys(before).length > 0;
-  const merged: Record<string, CellValue | undefined> = { ...before, ...incoming };
-  const exists = Object.values(merged).some((value) => value !== undefined);
+  // A cell is left where the change sets one, or where the row had one the change leaves alone.
+  let exists = false;
+  for (const cellId in incoming) {
+    if (Object.hasOwn(incoming, cellId) && incoming[cellId] !== undefined) {
+      exists = true;
+      break;
+    }
+  }
+  if (!exists && before !== undefined) {
+    for (const cellId in before) {
+      if (Object.hasOwn(before, cellId) && !Object.hasOwn(incoming, cellId) && before[cellId] !== undefined) {
+        exists = true;
+        break;
+      }
+    }
+  }
   return exists ? (existed ? 'update' : 'create') : 'delete';
 };
 
@@ -109,17 +123,18 @@ export const judgeWrite = (
       `There is no table "${tableId}" in this datastore.`,
     );
   }
-  const { operation } = autoChange(table.config, before, incoming, context.user.id, context.now);
+  // What the change is, ignoring `auto` fields: needed here only to refuse it.
+  const operation = () => autoChange(table.config, before, incoming, context.user.id, context.now).operation;
   if (table.serverOnly) {
     return refuse(
-      operation,
+      operation(),
       'unknownTable',
       `The table "${tableId}" is server-only: clients cannot read or write it.`,
     );
   }
   if (datastore.config.sync === 'serverToClient') {
     return refuse(
-      operation,
+      operation(),
       'readOnly',
       'This datastore syncs from the server to clients only: clients cannot change it.',
     );
