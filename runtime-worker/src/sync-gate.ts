@@ -288,7 +288,7 @@ export const judgeChanges = (
       for (const cellId of cellIds) aheadBy = Math.max(aheadBy, clock.aheadBy(newer[cellId]?.[1] ?? ''));
       const idProblem = rowIdsProblem(tableId, rowId, cellIds);
       if (idProblem !== undefined) {
-        rejection = { operation, rule: 'schema', expression: '', reason: idProblem };
+        rejection = { operation, rule: 'schema', expression: '', reason: idProblem.message };
       } else if (cellIds.some((cellId) => !clock.wellFormed(newer[cellId]?.[1] ?? ''))) {
         rejection = {
           operation,

@@ -40,6 +40,8 @@ export const ERROR_CODES = {
   upgrade_required: 'A sync address answers WebSocket upgrades; without one it only says whether it would.',
   internal_error: 'The runtime failed to handle the request.',
   id_too_long: 'A table, row or cell id is longer than the runtime accepts (tables and cells 64, rows 512).',
+  id_malformed:
+    'A table, row or cell id holds half of a surrogate pair (a broken character), which storage cannot keep.',
 } as const;
 
 /** The short, stable code of an error, for programs (the `error` sentence is for people). */

@@ -8,6 +8,9 @@ export { jsonDepthProblem, MAX_JSON_DEPTH } from './json-depth.ts';
 export {
   idLengthProblem,
   type IdKind,
+  idProblem,
+  type IdProblem,
+  idTextProblem,
   MAX_NAME_ID_LENGTH,
   MAX_ROW_ID_LENGTH,
   rowIdsProblem,

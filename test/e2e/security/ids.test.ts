@@ -1,5 +1,6 @@
-// Id length caps against a real wrangler dev: too long table, row and cell ids are refused on sync (`schema`) and by
-// the data API (400 `id_too_long`), the id is never quoted back in full, and the longest allowed ones work.
+// Id caps against a real wrangler dev: too long table, row and cell ids are refused on sync (`schema`) and by the
+// data API (400 `id_too_long`), the id is never quoted back in full, and the longest allowed ones work; an id
+// holding half of a surrogate pair (which storage would keep as another id) is refused alike (400 `id_malformed`).
 import { MAX_NAME_ID_LENGTH, MAX_ROW_ID_LENGTH } from '@datastore-designer/schema';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { attackConfig, snapshotTables } from '../../support/attack.ts';
@@ -76,6 +77,47 @@ describe('on sync', () => {
     expect(ann.notices[1]?.reason).toContain(`cell ids may have at most ${MAX_NAME_ID_LENGTH} characters`);
     expect(ann.notices[1]?.cells.every((cell) => cell.length < 100)).toBe(true);
     await waitFor(() => !ann.store.hasCell('notes', 'c1', 'f'.repeat(5_000)), 'the cell to be undone');
+  });
+});
+
+describe('half of a surrogate pair in an id', () => {
+  const broken = 'note-\uD83D';
+
+  test('on sync the row is refused by the schema, the sender converges, and an emoji id is kept', async () => {
+    const ann = await connect();
+    const other = await connect();
+    ann.store.setRow('notes', broken, { text: 'broken id', author: 'ann' });
+    ann.store.setRow('notes', 'note-\uD83D\uDE00', { text: 'emoji id', author: 'ann' });
+    await waitFor(() => ann.notices.length > 0, 'the refusal');
+    expect(ann.notices[0]).toMatchObject({
+      table: 'notes',
+      row: broken,
+      operation: 'create',
+      rule: 'schema',
+    });
+    expect(ann.notices[0]?.reason).toContain('half of a surrogate pair');
+    await waitFor(() => !ann.store.hasRow('notes', broken), 'the refused row to leave the sender');
+    await waitFor(() => other.store.hasRow('notes', 'note-\uD83D\uDE00'), 'the emoji id to reach the others');
+    const stored = await snapshotTables(runtime, APP, 'board', 'main');
+    expect(Object.keys(stored.notes ?? {}).filter((id) => id.startsWith('note-'))).toEqual([
+      'note-\uD83D\uDE00',
+    ]);
+    expect(other.store.hasRow('notes', broken)).toBe(false);
+  });
+
+  test('the data API answers 400 id_malformed for a row body or snapshot holding one, and changes nothing', async () => {
+    const snapshot = `/api/apps/${APP}/datastores/board/instances/main/snapshot`;
+    const before = await snapshotTables(runtime, APP, 'board', 'main');
+    for (const [path, body] of [
+      [`${rows}/notes/rows/r1`, { text: 'x', author: 'a', ['bad\uDE00']: 'x' }],
+      [snapshot, [{ notes: { [broken]: { text: 'x', author: 'a' } } }, {}]],
+    ] as const) {
+      const answer = await api<{ code: string; error: string }>(runtime, 'PUT', path, { body });
+      expect(answer.status).toBe(400);
+      expect(answer.body.code).toBe('id_malformed');
+      expect(answer.body.error).toContain('half of a surrogate pair');
+    }
+    expect(await snapshotTables(runtime, APP, 'board', 'main')).toEqual(before);
   });
 });
 
