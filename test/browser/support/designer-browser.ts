@@ -39,6 +39,9 @@ export interface DesignerPage {
   requests: string[];
 }
 
+/** How long opening a page may take in all, as Playwright's default navigation timeout. */
+const NAVIGATION_MS = 30_000;
+
 /** Opens the designer at `url` in a fresh browser context (empty localStorage) with downloads allowed. */
 export const openDesigner = async (browser: Browser, url: string): Promise<DesignerPage> => {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
@@ -50,7 +53,11 @@ export const openDesigner = async (browser: Browser, url: string): Promise<Desig
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
   page.on('request', (request) => requests.push(request.url()));
-  await page.goto(url);
+  // In two stages within the one navigation budget, so a stall says which side stalled: the runtime not answering
+  // the address (commit), or the page not finishing its scripts and styles (load).
+  const started = Date.now();
+  await page.goto(url, { waitUntil: 'commit', timeout: NAVIGATION_MS });
+  await page.waitForLoadState('load', { timeout: Math.max(1_000, NAVIGATION_MS - (Date.now() - started)) });
   return { context, page, errors, requests };
 };
 
