@@ -1,17 +1,26 @@
 // Recording a test in the designer's preview, in Chromium against a real runtime: a person's accepted change, another
 // person's refused one and a check of what they see become a scenario that passes in the Tests panel, then fails at
-// its refused step once the rule is loosened; run live against a scratch app, it gives the same verdicts.
+// its refused step once the rule is loosened; run live against a scratch app, it gives the same verdicts. Each test
+// opens its own page on its own app; the later ones import the scenario the first one records, as it saves it.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { AppConfig } from '@datastore-designer/schema';
 import type { DesignerPage } from '../support/designer-browser.ts';
 import { designerSuite } from '../support/designer-suite.ts';
-import { importIntoPreview, savedDraft as draftOf } from '../support/designer-page.ts';
+import {
+  importIntoPreview,
+  importProject,
+  savedDraft as draftOf,
+  tableHeader,
+  view,
+} from '../support/designer-page.ts';
 import { addRow, rowIdsWith, typeInto, userColumn } from '../preview/preview-page.ts';
 
-const app = `record-${process.pid}`;
+/** A fresh app id per test, so no test meets another's preview data. */
+let appCount = 0;
+const freshApp = (): string => `record-${process.pid}-${++appCount}`;
 const docs = resolve(fileURLToPath(new URL('../../../docs', import.meta.url)));
 
 const boardConfig: AppConfig = {
@@ -38,13 +47,26 @@ const boardConfig: AppConfig = {
   },
 };
 
-const suite = designerSuite();
-let designer: DesignerPage;
-let page: Page;
+/** The scenario the first test records, as it is saved to the draft (the row id is the one the grid made up). */
+const recordedScenario = (row: string): NonNullable<AppConfig['tests']>[number] => ({
+  name: 'Bob cannot change Alice’s note',
+  datastore: 'board',
+  people: { alice: { tenant: 'acme' }, bob: { tenant: 'acme' } },
+  steps: [
+    { as: 'alice', set: ['notes', row, { text: 'Hi', author: 'alice' }], expect: 'accepted' },
+    { as: 'bob', set: ['notes', row, { text: 'Mine now' }], expect: { refused: 'update' } },
+    { as: 'bob', sees: ['notes', row, { text: 'Hi', author: 'alice' }] },
+  ],
+});
 
-const savedDraft = async (): Promise<AppConfig> => (await draftOf(page)) as AppConfig;
+/** The board with that scenario already recorded, for the tests that start from it. */
+const recordedBoard: AppConfig = { ...boardConfig, tests: [recordedScenario('not-k3x9qa')] };
 
-const recordedSteps = () =>
+const suite = designerSuite({ failureShots: 'record-test' });
+
+const savedDraft = async (page: Page): Promise<AppConfig> => (await draftOf(page)) as AppConfig;
+
+const recordedSteps = (page: Page) =>
   page
     .getByTestId('recorded-steps')
     .locator('li')
@@ -54,9 +76,6 @@ const recordedSteps = () =>
       ),
     );
 
-const view = (name: string) =>
-  page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name, exact: true }).click();
-
 const appIds = async (): Promise<string[]> => {
   const answer = await fetch(`${suite.runtime.url}/api/apps`, {
     headers: { authorization: `Bearer ${suite.runtime.adminToken}` },
@@ -64,17 +83,23 @@ const appIds = async (): Promise<string[]> => {
   return ((await answer.json()) as { apps: { app: string }[] }).apps.map((entry) => entry.app);
 };
 
+/** Lets anyone signed in change notes, picked in the side panel as a person does. */
+const letSignedInChangeNotes = async (page: Page): Promise<void> => {
+  await tableHeader(page, 'notes').click();
+  await page
+    .locator('.rule[data-rule="update"]')
+    .getByLabel('Who: who can change rows')
+    .selectOption('signedIn');
+};
+
 /** expect.poll with room for a busy machine. */
 const slowly = { timeout: 20_000 };
 
 describe('recording a test in the preview', () => {
-  beforeAll(async () => {
-    designer = await suite.open();
-    page = designer.page;
-    await importIntoPreview(page, app, boardConfig);
-  });
-
   it('turns each change, with what the server decided, and each check into a step, and saves the test', async () => {
+    const designer: DesignerPage = await suite.open();
+    const { page } = designer;
+    await importIntoPreview(page, freshApp(), boardConfig);
     await page.getByRole('button', { name: 'Record a test' }).click();
     await page.locator('[data-testid="record-bar"][data-recording="true"]').waitFor();
     for (const sub of ['alice', 'bob'])
@@ -86,14 +111,14 @@ describe('recording a test in the preview', () => {
     await expect.poll(() => rowIdsWith(page, 'bob', 'notes', 'text', 'Hi'), slowly).toHaveLength(1);
     const [row] = await rowIdsWith(page, 'bob', 'notes', 'text', 'Hi');
     await expect
-      .poll(recordedSteps, slowly)
+      .poll(() => recordedSteps(page), slowly)
       .toEqual([`alice sets notes › ${row} › text, author — expected: accepted`]);
 
     const bobsText = userColumn(page, 'bob').getByLabel(`text of ${row}`, { exact: true });
     await typeInto(page, bobsText, 'Mine now');
     await page.keyboard.press('Enter');
     await expect
-      .poll(recordedSteps, slowly)
+      .poll(() => recordedSteps(page), slowly)
       .toContain(`bob sets notes › ${row} › text — expected: refused by who can change rows`);
     // The server undid Bob's change in his copy; what he sees now is Alice's text.
     await expect.poll(() => bobsText.inputValue(), slowly).toBe('Hi');
@@ -101,7 +126,9 @@ describe('recording a test in the preview', () => {
     const check = (sub: string) =>
       userColumn(page, sub).getByLabel(`Check what someone sees of ${row}`, { exact: true });
     await check('bob').selectOption({ label: 'What Bob sees' });
-    await expect.poll(recordedSteps).toContain(`bob sees notes › ${row} with text "Hi", author "alice"`);
+    await expect
+      .poll(() => recordedSteps(page))
+      .toContain(`bob sees notes › ${row} with text "Hi", author "alice"`);
 
     if (process.env.SCREENSHOTS) {
       await page.getByTestId('record-bar').screenshot({ path: resolve(docs, 'preview-recording.png') });
@@ -112,32 +139,17 @@ describe('recording a test in the preview', () => {
     await expect
       .poll(() => page.getByTestId('record-message').textContent(), slowly)
       .toBe('Saved “Bob cannot change Alice’s note” with 3 steps to the tests.');
-    await expect
-      .poll(async () => (await savedDraft()).tests)
-      .toEqual([
-        {
-          name: 'Bob cannot change Alice’s note',
-          datastore: 'board',
-          people: { alice: { tenant: 'acme' }, bob: { tenant: 'acme' } },
-          steps: [
-            { as: 'alice', set: ['notes', row, { text: 'Hi', author: 'alice' }], expect: 'accepted' },
-            { as: 'bob', set: ['notes', row, { text: 'Mine now' }], expect: { refused: 'update' } },
-            { as: 'bob', sees: ['notes', row, { text: 'Hi', author: 'alice' }] },
-          ],
-        },
-      ]);
+    await expect.poll(async () => (await savedDraft(page)).tests).toEqual([recordedScenario(row ?? '')]);
   });
 
   it('the recorded test passes in the Tests panel, and fails at the refused step once the rule allows it', async () => {
-    await view('Design');
+    const designer = await suite.open();
+    const { page } = designer;
+    await importProject(page, freshApp(), recordedBoard);
     const summary = page.getByTestId('tests-summary');
     await expect.poll(() => summary.textContent()).toContain('1 passed, 0 failed');
 
-    await page.locator('.react-flow__node[data-id="notes"] .table-node-header').click();
-    await page
-      .locator('.rule[data-rule="update"]')
-      .getByLabel('Who: who can change rows')
-      .selectOption('signedIn');
+    await letSignedInChangeNotes(page);
     await expect.poll(() => summary.textContent()).toContain('0 passed, 1 failed');
     const scenario = page.getByTestId('scenario').filter({ hasText: 'Bob cannot change Alice’s note' });
     await expect.poll(() => scenario.locator('.test-failed-at').textContent()).toBe('fails at step 2');
@@ -146,6 +158,15 @@ describe('recording a test in the preview', () => {
   });
 
   it('runs live with real clients on a scratch app, agrees with the designer, and deletes the scratch app', async () => {
+    const designer = await suite.open();
+    const { page } = designer;
+    const app = freshApp();
+    // The preview app runs beside the scratch apps, and must outlive the live run.
+    await importIntoPreview(page, app, recordedBoard);
+    await view(page, 'Design');
+    await letSignedInChangeNotes(page);
+    await expect.poll(() => page.getByTestId('tests-summary').textContent()).toContain('0 passed, 1 failed');
+
     const live = page.getByTestId('live-summary');
     const scratchApps: string[] = [];
     page.on('request', (request) => {

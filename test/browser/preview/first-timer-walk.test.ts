@@ -1,47 +1,32 @@
 // A first-timer's walk for every template, in the designer in Chromium: template → three people → a refused change
-// shown with its rule. Typed and clicked as a person does; each walk on its own page.
-import { tmpdir } from 'node:os';
-import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { startRuntime, type Runtime } from '../../support/runtime.ts';
-import { assertDesignerBuilt, designerDist, launchChromium } from '../support/designer-browser.ts';
+// shown with its rule, and how number and server-written fields show. Typed and clicked as a person does; each walk
+// on its own page.
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { designerSuite } from '../support/designer-suite.ts';
 import { startFromTemplate, view } from '../support/designer-page.ts';
 import { addRow, rowIdsWith, typeInto, userColumn } from './preview-page.ts';
 
-let runtime: Runtime;
-let browser: Browser;
-let page: Page | undefined;
+const suite = designerSuite({ failureShots: 'walk' });
 
-beforeAll(async () => {
-  assertDesignerBuilt();
-  runtime = await startRuntime({ assetsDir: designerDist });
-  browser = await launchChromium();
-});
+const admin = () => ({ authorization: `Bearer ${suite.runtime.adminToken}` });
 
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-});
-
-afterEach(async ({ task }) => {
-  // A failed walk leaves a picture of what the person would have seen.
-  if (task.result?.state === 'fail' && page) {
-    const path = resolve(tmpdir(), `walk-failed-${task.name.replace(/\W+/g, '-').slice(0, 40)}.png`);
-    await page.screenshot({ path, fullPage: true }).catch(() => undefined);
-    console.log(`Screenshot of the failed walk: ${path}`);
+// Each walk starts on a runtime that holds no earlier walk's preview app (their pages are closed by now), so a walk
+// meets neither their data nor their instance objects.
+beforeEach(async () => {
+  const listed = await fetch(`${suite.runtime.url}/api/apps`, { headers: admin() });
+  const { apps } = (await listed.json()) as { apps: { app: string }[] };
+  for (const { app } of apps) {
+    const gone = await fetch(`${suite.runtime.url}/api/apps/${app}`, { method: 'DELETE', headers: admin() });
+    expect(gone.ok, `deleting the earlier walk's app ${app}`).toBe(true);
   }
-  await page?.context().close();
-  page = undefined;
 });
 
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000 });
 
 /** Starts a project from a template, opens the Preview tab and waits until the draft runs; gives the page. */
 const openTemplatePreview = async (template: string): Promise<Page> => {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
-  await page.goto(`${runtime.url}/`);
+  const { page } = await suite.open();
   await startFromTemplate(page, template);
   await view(page, 'Preview');
   await page.locator('.dd-preview [data-deploy="deployed"]').waitFor({ timeout: 30_000 });
@@ -88,6 +73,16 @@ describe('a first-timer walks through each template', () => {
       .getByRole('button', { name: `delete ${row}` })
       .click();
     await poll(() => rowIdsWith(p, 'alice', 'todos', 'text', 'Buy milk for the office')).toHaveLength(0);
+    // Alice, who wrote a to-do, may delete it herself: it goes for Bob too.
+    await addRow(p, 'alice', 'todos', { text: 'Water the plants' });
+    await poll(() => rowIdsWith(p, 'bob', 'todos', 'text', 'Water the plants')).toHaveLength(1);
+    const [own] = await rowIdsWith(p, 'alice', 'todos', 'text', 'Water the plants');
+    await userColumn(p, 'alice')
+      .getByRole('button', { name: `delete ${own}` })
+      .click();
+    await poll(() => rowIdsWith(p, 'bob', 'todos', 'text', 'Water the plants')).toHaveLength(0);
+    expect(await rowIdsWith(p, 'alice', 'todos', 'text', 'Water the plants')).toHaveLength(0);
+    expect(await userColumn(p, 'alice').locator('.dd-rejection').count()).toBe(0);
   });
 
   test('Chat: the admin opens a channel, Alice writes in it by picking it by name, Bob may not open one', async () => {
@@ -122,7 +117,7 @@ describe('a first-timer walks through each template', () => {
     await poll(() => refusal(p, 'bob', 'create').textContent()).toContain("'admin' in user.roles");
   });
 
-  test('Game match: in a shared game, Bob may not remove Alice’s player', async () => {
+  test('Game match: in a shared game, Bob may not remove Alice’s player; a score is a number box', async () => {
     const p = await openTemplatePreview('gameMatch');
     await addPerson(p, 'Stranger');
     expect(await people(p)).toEqual(['alice', 'bob', 'sam']);
@@ -136,16 +131,22 @@ describe('a first-timer walks through each template', () => {
     await bob.getByLabel('Bob space').selectOption(space);
     await bob.getByRole('button', { name: 'Open', exact: true }).click();
     await online(p, 'bob');
+    // A number field takes numbers: the score box is a number input, in the new row and in each row.
+    const players = alice.locator('table[data-table="players"]');
+    expect(await players.getByLabel('new score', { exact: true }).getAttribute('type')).toBe('number');
     await addRow(p, 'alice', 'players', { name: 'Alice the Bold' });
     await poll(() => rowIdsWith(p, 'bob', 'players', 'name', 'Alice the Bold')).toHaveLength(1);
     const [player] = await rowIdsWith(p, 'bob', 'players', 'name', 'Alice the Bold');
+    const score = bob.getByLabel(`score of ${player}`, { exact: true });
+    expect(await score.getAttribute('type')).toBe('number');
+    expect(await score.inputValue()).toBe('0');
     await bob.getByRole('button', { name: `delete ${player}` }).click();
     await poll(() => refusal(p, 'bob', 'delete').textContent()).toContain(
       'row.userId == user.id || user.id == instance.owner',
     );
   });
 
-  test('Personal notes: each person sees only their own, and a title too long is refused with the reason', async () => {
+  test('Personal notes: each person sees only their own, when a note last changed shows as a date, and a title too long is refused', async () => {
     const p = await openTemplatePreview('personalNotes');
     await addPerson(p, 'Stranger');
     expect(await people(p)).toEqual(['alice', 'bob', 'sam']);
@@ -153,6 +154,12 @@ describe('a first-timer walks through each template', () => {
     await online(p, 'bob');
     await addRow(p, 'alice', 'notes', { title: 'Dentist on Friday' });
     await poll(() => rowIdsWith(p, 'alice', 'notes', 'title', 'Dentist on Friday')).toHaveLength(1);
+    // Its Last changed at field is written by the server: shown as a date and time, with no box to type in.
+    const [note] = await rowIdsWith(p, 'alice', 'notes', 'title', 'Dentist on Friday');
+    const changedAt = userColumn(p, 'alice').getByLabel(`updatedAt of ${note}`, { exact: true });
+    await poll(() => changedAt.textContent()).toMatch(/\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\D+\d{1,2}:\d{2}/);
+    expect(await changedAt.evaluate((cell) => cell.tagName)).toBe('OUTPUT');
+    expect(await changedAt.locator('input, select, textarea').count()).toBe(0);
     await p.waitForTimeout(500);
     expect(await rowIdsWith(p, 'bob', 'notes', 'title', 'Dentist on Friday')).toHaveLength(0);
     await addRow(p, 'alice', 'notes', { title: 'very long title '.repeat(13) });

@@ -37,7 +37,12 @@ export interface DesignerPage {
   errors: string[];
   /** Every URL the page requested. */
   requests: string[];
+  /** The URLs of requests sent and not yet answered (sockets stay here while open), to tell a stalled load. */
+  unanswered: Set<string>;
 }
+
+/** How long opening a page may take in all, as Playwright's default navigation timeout. */
+const NAVIGATION_MS = 30_000;
 
 /** Opens the designer at `url` in a fresh browser context (empty localStorage) with downloads allowed. */
 export const openDesigner = async (browser: Browser, url: string): Promise<DesignerPage> => {
@@ -49,9 +54,19 @@ export const openDesigner = async (browser: Browser, url: string): Promise<Desig
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
-  page.on('request', (request) => requests.push(request.url()));
-  await page.goto(url);
-  return { context, page, errors, requests };
+  const unanswered = new Set<string>();
+  page.on('request', (request) => {
+    requests.push(request.url());
+    unanswered.add(request.url());
+  });
+  page.on('requestfinished', (request) => unanswered.delete(request.url()));
+  page.on('requestfailed', (request) => unanswered.delete(request.url()));
+  // In two stages within the one navigation budget, so a stall says which side stalled: the runtime not answering
+  // the address (commit), or the page not finishing its scripts and styles (load).
+  const started = Date.now();
+  await page.goto(url, { waitUntil: 'commit', timeout: NAVIGATION_MS });
+  await page.waitForLoadState('load', { timeout: Math.max(1_000, NAVIGATION_MS - (Date.now() - started)) });
+  return { context, page, errors, requests, unanswered };
 };
 
 /** Drags with real mouse events from one element's centre to another's, in steps React Flow can follow. */

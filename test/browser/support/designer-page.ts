@@ -47,13 +47,19 @@ export const tableNames = async (page: Page): Promise<string[]> =>
       .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id') ?? ''))
   ).sort();
 
-/** Imports `config` as a new project from the top bar's file input, opens Preview and waits for its preview app. */
-export const importIntoPreview = async (page: Page, app: string, config: unknown): Promise<void> => {
+/** Imports `config` as a new project from the start screen's file input and waits for its canvas. */
+export const importProject = async (page: Page, app: string, config: unknown): Promise<void> => {
   await page.getByTestId('import-input').setInputFiles({
     name: `${app}.json`,
     mimeType: 'application/json',
     buffer: Buffer.from(JSON.stringify(config)),
   });
+  await page.locator('.react-flow__node').first().waitFor();
+};
+
+/** Imports `config` as a new project (see importProject), opens Preview and waits for its preview app. */
+export const importIntoPreview = async (page: Page, app: string, config: unknown): Promise<void> => {
+  await importProject(page, app, config);
   await view(page, 'Preview');
   await page
     .locator(`[data-preview-app="${app}-preview"] [data-deploy="deployed"]`)

@@ -68,6 +68,9 @@ export const designerSuite = (options: DesignerSuiteOptions = {}): DesignerSuite
       const path = resolve(tmpdir(), `${options.failureShots}-failed-${name}.png`);
       await last.page.screenshot({ path }).catch(() => undefined);
       console.log(`Screenshot of the failed test: ${path}`);
+      // A page left waiting on the runtime says on what, e.g. a script of the designer that never arrived.
+      const waiting = [...last.unanswered].filter((url) => !url.includes('/sync/'));
+      if (waiting.length > 0) console.log(`Requests still unanswered: ${waiting.join(', ')}`);
     }
     // Each test has its own browser contexts (empty localStorage), so one failure leaves the others untouched.
     for (const designer of perTest.splice(0)) await designer.context.close();
