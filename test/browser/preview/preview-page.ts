@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startRuntime, type Runtime } from '../../support/runtime.ts';
-import { launchChromium } from '../support/designer-browser.ts';
+import { launchChromium, openPage } from '../support/designer-browser.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
@@ -63,7 +63,7 @@ export const openPane = async (
   await prepare?.(context);
   const page = await context.newPage();
   if (paneHost === 'designer') {
-    await page.goto(`${runtime.url}/`);
+    await openPage(page, `${runtime.url}/`);
     await page.getByTestId('import-input').setInputFiles({
       name: `${app}.json`,
       mimeType: 'application/json',
@@ -71,7 +71,7 @@ export const openPane = async (
     });
     await page.getByRole('button', { name: 'Preview', exact: true }).click();
   } else {
-    await page.goto(`${runtime.url}/?app=${app}`);
+    await openPage(page, `${runtime.url}/?app=${app}`);
     await page.waitForFunction(() => 'setPreviewConfig' in window);
     await page.evaluate(
       (draft) => (window as unknown as { setPreviewConfig: (c: unknown) => void }).setPreviewConfig(draft),

@@ -43,6 +43,28 @@ export interface DesignerPage {
 
 /** How long opening a page may take in all, as Playwright's default navigation timeout. */
 const NAVIGATION_MS = 30_000;
+// On a loaded machine `wrangler dev`'s proxy in front of the worker now and then never answers one request for a
+// static file (seen twice in about 110 walks at load 12–15; the same file served in milliseconds before and after,
+// nothing logged). A person reloads a page stuck half-loaded; so does a test, once, after this long.
+const STALLED_LOAD_MS = 12_000;
+
+/**
+ * Opens `url` in `page` as a person would: in two stages within the one navigation budget, so a stall says which
+ * side stalled (the runtime not answering the address, or the page not finishing its scripts and styles), and
+ * with one reload when the page stays half-loaded, naming the requests it was still waiting on.
+ */
+export const openPage = async (page: Page, url: string, unanswered?: Set<string>): Promise<void> => {
+  await page.goto(url, { waitUntil: 'commit', timeout: NAVIGATION_MS });
+  try {
+    await page.waitForLoadState('load', { timeout: STALLED_LOAD_MS });
+  } catch {
+    const waiting = unanswered ? [...unanswered].join(', ') : 'unknown';
+    console.log(
+      `${url} stayed half-loaded for ${STALLED_LOAD_MS} ms (waiting on: ${waiting}); reloading once`,
+    );
+    await page.reload({ waitUntil: 'load', timeout: NAVIGATION_MS });
+  }
+};
 
 /** Opens the designer at `url` in a fresh browser context (empty localStorage) with downloads allowed. */
 export const openDesigner = async (browser: Browser, url: string): Promise<DesignerPage> => {
@@ -61,11 +83,7 @@ export const openDesigner = async (browser: Browser, url: string): Promise<Desig
   });
   page.on('requestfinished', (request) => unanswered.delete(request.url()));
   page.on('requestfailed', (request) => unanswered.delete(request.url()));
-  // In two stages within the one navigation budget, so a stall says which side stalled: the runtime not answering
-  // the address (commit), or the page not finishing its scripts and styles (load).
-  const started = Date.now();
-  await page.goto(url, { waitUntil: 'commit', timeout: NAVIGATION_MS });
-  await page.waitForLoadState('load', { timeout: Math.max(1_000, NAVIGATION_MS - (Date.now() - started)) });
+  await openPage(page, url, unanswered);
   return { context, page, errors, requests, unanswered };
 };
 
