@@ -1,24 +1,14 @@
 // The refusals each socket was recently told of, so the same refused change arriving again over that socket (a
 // loaded client answering the hub's pull with what it still holds) is corrected again but not notified twice.
 import { shortId, type RejectionNotice } from '@datastore-designer/schema';
-import type { MergeableChanges } from 'tinybase';
+import { getHash, type MergeableChanges } from 'tinybase';
 
 /** How many refusals are remembered per socket: enough for a burst of refused rows, small enough to cost nothing. */
 export const REMEMBERED_REFUSALS = 64;
 
-// cyrb53: a 53-bit string hash, so a remembered refusal costs a few bytes however many cells its row has.
-const fingerprint = (text: string): string => {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let index = 0; index < text.length; index++) {
-    const char = text.charCodeAt(index);
-    h1 = Math.imul(h1 ^ char, 2654435761);
-    h2 = Math.imul(h2 ^ char, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36) + `:${text.length}`;
-};
+// TinyBase's own string hash, with the length: a remembered refusal costs a few bytes however many cells its row
+// has, and two different refusals of one socket's last 64 sharing both is beyond any practical chance.
+const fingerprint = (text: string): string => `${getHash(text)}:${text.length}`;
 
 /**
  * The stamps the incoming changes carry for a notice's cells. A notice quotes ids shortened, so the row is found

@@ -342,6 +342,10 @@ test('a deleted row created again by someone else closes the sockets that saw it
   expect(closes).toEqual({ ann: 4005 });
   expect(bob.store.getRow('deals', 'deal-1')).toEqual({ title: 'Bob deal', owner: 'bob' });
   const annAgain = await watch('rows7', 'main', 'ann');
+  // Ann may see none of the deals, so her empty copy equals her part at once: a note she may see tells when her
+  // fresh copy is in sync.
+  max.store.setRow('notes', 'note-1', { text: 'after Bob’s deal' });
+  await waitFor(() => annAgain.store.hasRow('notes', 'note-1'), 'Ann’s fresh copy to be in sync');
   await converged('rows7', {
     ann: { client: annAgain, manager: false },
     bob: { client: bob, manager: false },
