@@ -4,6 +4,7 @@
 import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { afterEach, expect, test, vi } from 'vitest';
 import type { InstanceObject } from '../src/instance-object.ts';
+import { notesBoard } from '../../test/support/configs.ts';
 import { admin, deploy, noticesIn, openSocket, rowFrame, waitFor } from './support/sockets.ts';
 
 const watch = vi.hoisted(() => ({ on: false, calls: [] as string[] }));
@@ -42,30 +43,21 @@ afterEach(() => {
   watch.calls = [];
 });
 
-const config = {
-  format: 1,
-  datastores: {
-    board: {
-      instances: 'single',
-      sync: 'twoWay',
-      tables: {
-        notes: {
-          fields: {
-            text: { type: 'string', required: true },
-            author: { type: 'string' },
-            votes: { type: 'number', default: 0 },
-          },
-          rules: {
-            create: 'newRow.author == user.id',
-            update: 'row.author == user.id',
-            delete: 'row.author == user.id',
-          },
-        },
-        secrets: { serverOnly: true, fields: { note: { type: 'string' } } },
-      },
+const config = notesBoard(
+  {
+    fields: {
+      text: { type: 'string', required: true },
+      author: { type: 'string' },
+      votes: { type: 'number', default: 0 },
+    },
+    rules: {
+      create: 'newRow.author == user.id',
+      update: 'row.author == user.id',
+      delete: 'row.author == user.id',
     },
   },
-};
+  { secrets: { serverOnly: true, fields: { note: { type: 'string' } } } },
+);
 
 test('accepted, corrected and refused writes and data API row writes never read the whole store', async () => {
   await deploy('cost', config);
@@ -131,29 +123,18 @@ test('accepted, corrected and refused writes and data API row writes never read 
   expect(stats).toBe(501);
 });
 
-const readConfig = {
-  format: 1,
-  datastores: {
-    board: {
-      instances: 'single',
-      sync: 'twoWay',
-      tables: {
-        notes: {
-          fields: {
-            text: { type: 'string', required: true },
-            by: { type: 'string', auto: 'creator' },
-          },
-          rules: {
-            read: 'row.by == user.id',
-            create: 'true',
-            update: 'row.by == user.id',
-            delete: 'row.by == user.id',
-          },
-        },
-      },
-    },
+const readConfig = notesBoard({
+  fields: {
+    text: { type: 'string', required: true },
+    by: { type: 'string', auto: 'creator' },
   },
-};
+  rules: {
+    read: 'row.by == user.id',
+    create: 'true',
+    update: 'row.by == user.id',
+    delete: 'row.by == user.id',
+  },
+});
 
 test('with a per-row read rule, writes, relays cut to views, hidden writes and a change of view never read the whole store', async () => {
   await deploy('costview', readConfig);

@@ -2,27 +2,17 @@
 // still holds, or handing back the hub's own correction) is corrected again but notified once.
 import { getHlcFunctions } from 'tinybase';
 import { expect, test } from 'vitest';
+import { notesBoard } from '../../test/support/configs.ts';
 import { deploy, noticesIn, openSocket, rowFrame, waitFor, type RawSocket } from './support/sockets.ts';
 
-const config = {
-  format: 1,
-  datastores: {
-    board: {
-      instances: 'single',
-      sync: 'twoWay',
-      tables: {
-        notes: {
-          fields: { text: { type: 'string' }, author: { type: 'string', required: true } },
-          rules: {
-            create: 'newRow.author == user.id',
-            update: 'row.author == user.id',
-            delete: 'row.author == user.id',
-          },
-        },
-      },
-    },
+const config = notesBoard({
+  fields: { text: { type: 'string' }, author: { type: 'string', required: true } },
+  rules: {
+    create: 'newRow.author == user.id',
+    update: 'row.author == user.id',
+    delete: 'row.author == user.id',
   },
-};
+});
 
 type Body = [
   [Record<string, [Record<string, [Record<string, [unknown, string]>, string?]>, string?]>, string?],
