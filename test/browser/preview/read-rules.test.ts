@@ -150,9 +150,13 @@ test('row by row: each person’s grid holds only the rows they may see, and the
   expect(aliceText).not.toContain('Initech');
   await shoot(page, 'read-rows-preview.png');
 
-  // A test recorded here checks that Alice does not see Bob's deal: picked on Ada's row, saved with its steps.
-  const [globex] = await rowIdsWith(page, 'ada', 'deals', 'title', 'Globex pilot');
+  // A test recorded here checks that Alice does not see Bob's deal: recording starts from empty instances, so Bob
+  // adds his deal while it records, and the check is picked on Ada's row and saved with its steps.
   await page.getByRole('button', { name: 'Record a test' }).click();
+  await poll(() => gridRows('ada', 'deals').count()).toBe(0);
+  await addRow(page, 'bob', 'deals', { title: 'Globex pilot' });
+  await poll(() => rowIdsWith(page!, 'ada', 'deals', 'title', 'Globex pilot')).toHaveLength(1);
+  const [globex] = await rowIdsWith(page, 'ada', 'deals', 'title', 'Globex pilot');
   await userColumn(page, 'ada')
     .getByLabel(`Check what someone sees of ${globex}`, { exact: true })
     .selectOption({ label: 'What Alice sees' });
@@ -163,6 +167,6 @@ test('row by row: each person’s grid holds only the rows they may see, and the
   await page.keyboard.type('Alice does not see Bob’s deal');
   await page.keyboard.press('Enter');
   await poll(() => page!.getByTestId('record-message').textContent()).toBe(
-    'Saved “Alice does not see Bob’s deal” with 1 step to the tests.',
+    'Saved “Alice does not see Bob’s deal” with 2 steps to the tests.',
   );
 });
